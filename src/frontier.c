@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * frontier.c - seen-set, per-host priority queues and the ready heap.
+ *
+ * DESIGN: every host with queued URLs sits in one indexed min-heap keyed by
+ * throttle_ready_at() (INT64_MAX while at its limit or paused), so taking
+ * the next URL is O(log hosts) and a host that must wait never hides a
+ * host that is ready. Hosts with equal keys come out least recently used
+ * first, since starting a request pushes a host's key forward: with no
+ * delay the hosts are served round-robin. Within a host a binary heap
+ * orders URLs by (depth, discovery) for BFS or (-depth, -discovery) for
+ * DFS. The seen-set is an open-addressing table of 63-bit URL ids.
+ */
+#include "frontier.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "url.h"
+#include "util.h"
+
+struct frontier {
+    struct throttle *t;
+    enum frontier_order order;
+    uint64_t seq;
+
+    int64_t *seen; /* open addressing, 0 = empty */
+    size_t seen_cap, seen_n;
+
+    struct frontier_host **hosts; /* in creation order */
+    size_t n_hosts, hosts_cap;
+    struct frontier_host **hmap;  /* open addressing by key */
+    size_t hmap_cap;
+
+    struct frontier_host **ready; /* min-heap on ready key */
+    size_t n_ready, ready_cap;
+    size_t queued;
+};
+
+static uint64_t
+mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+struct frontier *
+frontier_new(struct throttle *t, enum frontier_order order)
+{
+    struct frontier *f = xcalloc(1, sizeof(*f));
+
+    f->t = t;
+    f->order = order;
+    f->seen_cap = 1024;
+    f->seen = xcalloc(f->seen_cap, sizeof(*f->seen));
+    f->hmap_cap = 64;
+    f->hmap = xcalloc(f->hmap_cap, sizeof(*f->hmap));
+    return f;
+}
+
+void
+frontier_entry_free(struct frontier_entry *e)
+{
+    if (e == NULL)
+        return;
+    free(e->url);
+    free(e);
+}
+
+void
+frontier_free(struct frontier *f)
+{
+    size_t i, j;
+
+    if (f == NULL)
+        return;
+    for (i = 0; i < f->n_hosts; i++) {
+        struct frontier_host *h = f->hosts[i];
+
+        for (j = 0; j < h->queued; j++)
+            frontier_entry_free(h->heap[j]);
+        free(h->heap);
+        free(h->key);
+        free(h);
+    }
+    free(f->hosts);
+    free(f->hmap);
+    free(f->ready);
+    free(f->seen);
+    free(f);
+}
+
+/* --- seen-set ---------------------------------------------------------- */
+
+static void
+seen_insert(int64_t *tab, size_t cap, int64_t id)
+{
+    size_t i = mix64((uint64_t)id) & (cap - 1);
+
+    while (tab[i] != 0 && tab[i] != id)
+        i = (i + 1) & (cap - 1);
+    tab[i] = id;
+}
+
+bool
+frontier_seen(const struct frontier *f, int64_t id)
+{
+    size_t i = mix64((uint64_t)id) & (f->seen_cap - 1);
+
+    while (f->seen[i] != 0) {
+        if (f->seen[i] == id)
+            return true;
+        i = (i + 1) & (f->seen_cap - 1);
+    }
+    return false;
+}
+
+bool
+frontier_seen_add(struct frontier *f, int64_t id)
+{
+    if (id == 0 || frontier_seen(f, id))
+        return false;
+    if ((f->seen_n + 1) * 4 > f->seen_cap * 3) { /* keep load <= 3/4 */
+        size_t cap = f->seen_cap * 2, i;
+        int64_t *tab = xcalloc(cap, sizeof(*tab));
+
+        for (i = 0; i < f->seen_cap; i++)
+            if (f->seen[i] != 0)
+                seen_insert(tab, cap, f->seen[i]);
+        free(f->seen);
+        f->seen = tab;
+        f->seen_cap = cap;
+    }
+    seen_insert(f->seen, f->seen_cap, id);
+    f->seen_n++;
+    return true;
+}
+
+size_t
+frontier_seen_count(const struct frontier *f)
+{
+    return f->seen_n;
+}
+
+/* --- per-host URL heap -------------------------------------------------- */
+
+/* True if a comes out before b. */
+static bool
+entry_before(enum frontier_order order, const struct frontier_entry *a,
+             const struct frontier_entry *b)
+{
+    if (order == FRONTIER_BFS) {
+        if (a->depth != b->depth)
+            return a->depth < b->depth;
+        return a->seq < b->seq;
+    }
+    if (a->depth != b->depth)
+        return a->depth > b->depth;
+    return a->seq > b->seq;
+}
+
+static void
+host_heap_push(struct frontier *f, struct frontier_host *h,
+               struct frontier_entry *e)
+{
+    size_t i;
+
+    if (h->queued == h->heap_cap) {
+        h->heap_cap = h->heap_cap ? h->heap_cap * 2 : 16;
+        h->heap = xrealloc(h->heap, h->heap_cap * sizeof(*h->heap));
+    }
+    i = h->queued++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+
+        if (!entry_before(f->order, e, h->heap[p]))
+            break;
+        h->heap[i] = h->heap[p];
+        i = p;
+    }
+    h->heap[i] = e;
+}
+
+static struct frontier_entry *
+host_heap_pop(struct frontier *f, struct frontier_host *h)
+{
+    struct frontier_entry *top = h->heap[0], *last;
+    size_t i = 0, n;
+
+    n = --h->queued;
+    if (n == 0)
+        return top;
+    last = h->heap[n];
+    for (;;) {
+        size_t c = 2 * i + 1;
+
+        if (c >= n)
+            break;
+        if (c + 1 < n && entry_before(f->order, h->heap[c + 1], h->heap[c]))
+            c++;
+        if (!entry_before(f->order, h->heap[c], last))
+            break;
+        h->heap[i] = h->heap[c];
+        i = c;
+    }
+    h->heap[i] = last;
+    return top;
+}
+
+/* --- ready heap of hosts ------------------------------------------------ */
+
+static int64_t
+ready_key(const struct frontier *f, const struct frontier_host *h)
+{
+    return throttle_ready_at(f->t, &h->pol);
+}
+
+static void
+ready_set(struct frontier *f, size_t i, struct frontier_host *h)
+{
+    f->ready[i] = h;
+    h->ready_pos = i;
+}
+
+static void
+ready_up(struct frontier *f, size_t i)
+{
+    struct frontier_host *h = f->ready[i];
+    int64_t k = ready_key(f, h);
+
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+
+        if (ready_key(f, f->ready[p]) <= k)
+            break;
+        ready_set(f, i, f->ready[p]);
+        i = p;
+    }
+    ready_set(f, i, h);
+}
+
+static void
+ready_down(struct frontier *f, size_t i)
+{
+    struct frontier_host *h = f->ready[i];
+    int64_t k = ready_key(f, h);
+
+    for (;;) {
+        size_t c = 2 * i + 1;
+
+        if (c >= f->n_ready)
+            break;
+        if (c + 1 < f->n_ready &&
+            ready_key(f, f->ready[c + 1]) < ready_key(f, f->ready[c]))
+            c++;
+        if (ready_key(f, f->ready[c]) >= k)
+            break;
+        ready_set(f, i, f->ready[c]);
+        i = c;
+    }
+    ready_set(f, i, h);
+}
+
+static void
+ready_insert(struct frontier *f, struct frontier_host *h)
+{
+    if (f->n_ready == f->ready_cap) {
+        f->ready_cap = f->ready_cap ? f->ready_cap * 2 : 16;
+        f->ready = xrealloc(f->ready, f->ready_cap * sizeof(*f->ready));
+    }
+    ready_set(f, f->n_ready++, h);
+    ready_up(f, h->ready_pos);
+}
+
+static void
+ready_remove(struct frontier *f, struct frontier_host *h)
+{
+    struct frontier_host *moved;
+    size_t i = h->ready_pos;
+
+    h->ready_pos = SIZE_MAX;
+    if (--f->n_ready == i)
+        return;
+    moved = f->ready[f->n_ready];
+    ready_set(f, i, moved);
+    ready_down(f, i);
+    ready_up(f, moved->ready_pos);
+}
+
+/* Restore h's place after its key changed. */
+static void
+ready_fix(struct frontier *f, struct frontier_host *h)
+{
+    if (h->ready_pos == SIZE_MAX)
+        return;
+    ready_up(f, h->ready_pos);
+    ready_down(f, h->ready_pos);
+}
+
+/* --- hosts -------------------------------------------------------------- */
+
+static size_t
+hmap_slot(const struct frontier *f, const char *key)
+{
+    size_t i = (size_t)url_hash(key, strlen(key)) & (f->hmap_cap - 1);
+
+    while (f->hmap[i] != NULL && strcmp(f->hmap[i]->key, key) != 0)
+        i = (i + 1) & (f->hmap_cap - 1);
+    return i;
+}
+
+struct frontier_host *
+frontier_host_find(struct frontier *f, const char *key)
+{
+    return f->hmap[hmap_slot(f, key)];
+}
+
+struct frontier_host *
+frontier_host_get(struct frontier *f, const char *key)
+{
+    size_t slot = hmap_slot(f, key);
+    struct frontier_host *h = f->hmap[slot];
+
+    if (h != NULL)
+        return h;
+    h = xcalloc(1, sizeof(*h));
+    h->key = xstrdup(key);
+    h->ready_pos = SIZE_MAX;
+    throttle_host_init(&h->pol);
+    if (f->n_hosts == f->hosts_cap) {
+        f->hosts_cap = f->hosts_cap ? f->hosts_cap * 2 : 16;
+        f->hosts = xrealloc(f->hosts, f->hosts_cap * sizeof(*f->hosts));
+    }
+    f->hosts[f->n_hosts++] = h;
+    if (f->n_hosts * 2 > f->hmap_cap) {
+        size_t i;
+
+        free(f->hmap);
+        f->hmap_cap *= 2;
+        f->hmap = xcalloc(f->hmap_cap, sizeof(*f->hmap));
+        for (i = 0; i < f->n_hosts; i++)
+            f->hmap[hmap_slot(f, f->hosts[i]->key)] = f->hosts[i];
+    } else {
+        f->hmap[slot] = h;
+    }
+    return h;
+}
+
+size_t
+frontier_host_count(const struct frontier *f)
+{
+    return f->n_hosts;
+}
+
+struct frontier_host *
+frontier_host_at(struct frontier *f, size_t i)
+{
+    return i < f->n_hosts ? f->hosts[i] : NULL;
+}
+
+void
+frontier_host_changed(struct frontier *f, struct frontier_host *h)
+{
+    size_t i;
+
+    if (h != NULL) {
+        ready_fix(f, h);
+        return;
+    }
+    /* every key may have moved: heapify bottom-up */
+    for (i = f->n_ready / 2; i-- > 0;)
+        ready_down(f, i);
+}
+
+/* --- queue -------------------------------------------------------------- */
+
+void
+frontier_push(struct frontier *f, const char *host_key, const char *url,
+              int64_t id, int64_t referrer, unsigned depth)
+{
+    struct frontier_host *h = frontier_host_get(f, host_key);
+    struct frontier_entry *e = xmalloc(sizeof(*e));
+
+    e->url = xstrdup(url);
+    e->id = id;
+    e->referrer = referrer;
+    e->depth = depth;
+    e->seq = f->seq++;
+    e->host = h;
+    host_heap_push(f, h, e);
+    f->queued++;
+    if (h->ready_pos == SIZE_MAX)
+        ready_insert(f, h);
+}
+
+struct frontier_entry *
+frontier_take(struct frontier *f, int64_t now_ms, int64_t *wait_ms)
+{
+    struct frontier_host *h;
+    struct frontier_entry *e;
+    int64_t k;
+
+    if (f->n_ready == 0) {
+        *wait_ms = -1;
+        return NULL;
+    }
+    h = f->ready[0];
+    k = ready_key(f, h);
+    if (k > now_ms) {
+        *wait_ms = k == INT64_MAX ? -1 : k - now_ms;
+        return NULL;
+    }
+    e = host_heap_pop(f, h);
+    f->queued--;
+    throttle_started(f->t, &h->pol, now_ms);
+    if (h->queued == 0)
+        ready_remove(f, h);
+    else
+        ready_fix(f, h);
+    *wait_ms = 0;
+    return e;
+}
+
+void
+frontier_finished(struct frontier *f, struct frontier_host *h)
+{
+    throttle_finished(&h->pol);
+    ready_fix(f, h);
+}
+
+size_t
+frontier_queued(const struct frontier *f)
+{
+    return f->queued;
+}

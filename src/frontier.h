@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * frontier.h - URLs waiting to be fetched: a seen-set of URL ids, plus one
+ * priority queue per host (depth first or breadth first, then discovery
+ * order), handed out once the host's politeness rules allow.
+ *
+ * Thread: engine only. No locks inside. Time is always a parameter.
+ */
+#ifndef CRAWLTOP_FRONTIER_H
+#define CRAWLTOP_FRONTIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "throttle.h"
+
+struct frontier;
+
+/* Per-host counters the engine keeps for the dashboard. */
+#define FRONTIER_LAT_SAMPLES 64
+struct host_counters {
+    uint64_t done, errors;
+    uint64_t status[5];                  /* 1xx..5xx */
+    unsigned lat_ms[FRONTIER_LAT_SAMPLES]; /* ring of recent latencies */
+    unsigned lat_n;                      /* samples ever added */
+    int64_t minute_start_ms;             /* pages-per-minute window */
+    uint64_t minute_done, last_minute_done;
+};
+
+/* A host: politeness state, counters, and its queue (private). */
+struct frontier_host {
+    char *key;                 /* scheme://host:port */
+    struct throttle_host pol;  /* politeness state */
+    struct host_counters c;
+    size_t queued;             /* URLs waiting */
+    /* private below */
+    struct frontier_entry **heap;
+    size_t heap_cap;
+    size_t ready_pos;          /* index in the ready heap, or SIZE_MAX */
+};
+
+/* One URL waiting (or being fetched, once taken). */
+struct frontier_entry {
+    char *url;                 /* normalised */
+    int64_t id;                /* url_hash(url) */
+    int64_t referrer;          /* id of the page that linked here, 0 none */
+    unsigned depth;
+    uint64_t seq;              /* discovery order */
+    struct frontier_host *host;
+};
+
+enum frontier_order { FRONTIER_BFS = 0, FRONTIER_DFS = 1 };
+
+/* t is borrowed and must outlive the frontier. */
+struct frontier *frontier_new(struct throttle *t, enum frontier_order order);
+void frontier_free(struct frontier *f);
+
+/* Mark id as seen. True if it was new. */
+bool frontier_seen_add(struct frontier *f, int64_t id);
+bool frontier_seen(const struct frontier *f, int64_t id);
+size_t frontier_seen_count(const struct frontier *f);
+
+/* Queue url (copied) under host_key (copied). The caller has checked the
+ * seen-set. */
+void frontier_push(struct frontier *f, const char *host_key, const char *url,
+                   int64_t id, int64_t referrer, unsigned depth);
+
+/* Next entry whose host may be contacted at now_ms, counted as started in
+ * its host's politeness state; the caller owns it (frontier_entry_free).
+ * NULL if none is ready, with *wait_ms the time until one is, or -1 when no
+ * host will be ready before a request finishes or a limit changes. */
+struct frontier_entry *frontier_take(struct frontier *f, int64_t now_ms,
+                                     int64_t *wait_ms);
+/* The request of an entry taken from h finished. */
+void frontier_finished(struct frontier *f, struct frontier_host *h);
+
+void frontier_entry_free(struct frontier_entry *e);
+
+/* URLs waiting in all hosts. */
+size_t frontier_queued(const struct frontier *f);
+
+/* Hosts, for stats and live changes. Valid until the next push. */
+size_t frontier_host_count(const struct frontier *f);
+struct frontier_host *frontier_host_at(struct frontier *f, size_t i);
+struct frontier_host *frontier_host_find(struct frontier *f, const char *key);
+/* Get or create the host for key. */
+struct frontier_host *frontier_host_get(struct frontier *f, const char *key);
+/* Call after changing a host's politeness state or the global throttle
+ * (h NULL: every host). */
+void frontier_host_changed(struct frontier *f, struct frontier_host *h);
+
+#endif
