@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store.c - the SQLite schema and the engine's batched writes.
+ *
+ * DESIGN: URLs are identified by url_hash() (63 bits), so a link can be
+ * written without looking its target up; `url` holds every URL ever seen,
+ * `fetch` one row per URL attempted or skipped, `link` integer pairs. The
+ * views `pages` and `links` give the names users query. WAL mode lets the
+ * sqlite3 shell read while we write; synchronous=NORMAL is durable to the
+ * last commit across a process crash (only a power cut may lose the last
+ * transactions, never corrupt the file).
+ */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS crawl ("
+    "  id INTEGER PRIMARY KEY,"
+    "  started_at TEXT NOT NULL,"
+    "  ended_at TEXT,"
+    "  outcome TEXT,"
+    "  version TEXT NOT NULL,"
+    "  settings TEXT NOT NULL,"
+    "  summary TEXT);"
+    "CREATE TABLE IF NOT EXISTS url ("
+    "  id INTEGER PRIMARY KEY,"
+    "  url TEXT NOT NULL UNIQUE,"
+    "  depth INTEGER NOT NULL,"
+    "  referrer INTEGER,"
+    "  state INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS fetch ("
+    "  url_id INTEGER PRIMARY KEY REFERENCES url(id),"
+    "  final_url TEXT,"
+    "  status INTEGER,"
+    "  content_type TEXT,"
+    "  bytes INTEGER,"
+    "  title TEXT,"
+    "  elapsed_ms INTEGER,"
+    "  fetched_at TEXT NOT NULL,"
+    "  error TEXT,"
+    "  attempts INTEGER NOT NULL DEFAULT 1);"
+    "CREATE TABLE IF NOT EXISTS link ("
+    "  src INTEGER NOT NULL,"
+    "  dst INTEGER NOT NULL,"
+    "  rel TEXT);"
+    "CREATE VIEW IF NOT EXISTS pages AS"
+    "  SELECT u.url AS url, f.final_url, f.status, f.content_type, f.bytes,"
+    "         u.depth, r.url AS referrer, f.title, f.elapsed_ms,"
+    "         f.fetched_at, f.error, f.attempts"
+    "  FROM fetch f JOIN url u ON u.id = f.url_id"
+    "  LEFT JOIN url r ON r.id = u.referrer;"
+    "CREATE VIEW IF NOT EXISTS links AS"
+    "  SELECT s.url AS src, d.url AS dst, l.rel"
+    "  FROM link l JOIN url s ON s.id = l.src JOIN url d ON d.id = l.dst;";
+
+enum {
+    ST_BEGIN,
+    ST_COMMIT,
+    ST_ADD_URL,
+    ST_ADD_FETCH,
+    ST_URL_DONE,
+    ST_ADD_LINK,
+    ST_RUN_BEGIN,
+    ST_RUN_END,
+    ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_BEGIN] = "BEGIN",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ADD_URL] = "INSERT OR IGNORE INTO url(id, url, depth, referrer, state)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_ADD_FETCH] =
+        "INSERT OR REPLACE INTO fetch(url_id, final_url, status,"
+        " content_type, bytes, title, elapsed_ms, fetched_at, error,"
+        " attempts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [ST_URL_DONE] = "UPDATE url SET state = 2 WHERE id = ?1",
+    [ST_ADD_LINK] = "INSERT INTO link(src, dst, rel) VALUES (?1, ?2, ?3)",
+    [ST_RUN_BEGIN] = "INSERT INTO crawl(started_at, version, settings)"
+                     " VALUES (?1, ?2, ?3)",
+    [ST_RUN_END] = "UPDATE crawl SET ended_at = ?1, outcome = ?2,"
+                   " summary = ?3 WHERE id = ?4",
+};
+
+struct store {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    bool in_tx;
+    int64_t run_id;
+};
+
+const char *
+store_errmsg(struct store *s)
+{
+    return s->db ? sqlite3_errmsg(s->db) : "out of memory";
+}
+
+static int
+exec(struct store *s, const char *sql)
+{
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+static int
+user_version(struct store *s)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int
+store_open(struct store **out, const char *path, char **cause)
+{
+    struct store *s = xcalloc(1, sizeof(*s));
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                SQLITE_OPEN_NOMUTEX;
+    int i, v;
+
+    *out = NULL;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
+        goto fail;
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 1);
+    /* WAL: readers (the sqlite3 shell) never block us, nor we them. */
+    if (exec(s, "PRAGMA journal_mode=WAL") != 0 ||
+        exec(s, "PRAGMA synchronous=NORMAL") != 0 ||
+        exec(s, "PRAGMA cache_size=-8192") != 0 ||
+        exec(s, "PRAGMA temp_store=MEMORY") != 0)
+        goto fail;
+    v = user_version(s);
+    if (v < 0)
+        goto fail;
+    if (v > STORE_SCHEMA_VERSION) {
+        *cause = xasprintf("%s: database schema version %d is newer than "
+                           "this crawltop understands (%d)",
+                           path, v, STORE_SCHEMA_VERSION);
+        store_free(s);
+        return -1;
+    }
+    if (exec(s, "BEGIN") != 0 || exec(s, schema_sql) != 0 ||
+        exec(s, "PRAGMA user_version=" "1") != 0 || exec(s, "COMMIT") != 0)
+        goto fail;
+    for (i = 0; i < ST_COUNT; i++)
+        if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &s->st[i],
+                               NULL) != SQLITE_OK)
+            goto fail;
+    *out = s;
+    return 0;
+
+fail:
+    *cause = xasprintf("%s: cannot open database: %s", path,
+                       s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    store_free(s);
+    return -1;
+}
+
+void
+store_free(struct store *s)
+{
+    int i;
+
+    if (s == NULL)
+        return;
+    if (s->in_tx)
+        store_commit(s);
+    for (i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+/* Run a prepared statement that returns no rows, then reset it. */
+static int
+run(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+tx(struct store *s)
+{
+    if (s->in_tx)
+        return 0;
+    if (run(s->st[ST_BEGIN]) != 0)
+        return -1;
+    s->in_tx = true;
+    return 0;
+}
+
+int
+store_commit(struct store *s)
+{
+    if (!s->in_tx)
+        return 0;
+    if (run(s->st[ST_COMMIT]) != 0)
+        return -1;
+    s->in_tx = false;
+    return 0;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v == NULL)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+int
+store_run_begin(struct store *s, const char *started_at,
+                const char *settings_json)
+{
+    sqlite3_stmt *st = s->st[ST_RUN_BEGIN];
+
+    if (tx(s) != 0)
+        return -1;
+    bind_text(st, 1, started_at);
+    bind_text(st, 2, CRAWLTOP_VERSION);
+    bind_text(st, 3, settings_json);
+    if (run(st) != 0)
+        return -1;
+    s->run_id = sqlite3_last_insert_rowid(s->db);
+    return store_commit(s);
+}
+
+int
+store_run_end(struct store *s, const char *ended_at, const char *outcome,
+              const char *summary_json)
+{
+    sqlite3_stmt *st = s->st[ST_RUN_END];
+
+    if (tx(s) != 0)
+        return -1;
+    bind_text(st, 1, ended_at);
+    bind_text(st, 2, outcome);
+    bind_text(st, 3, summary_json);
+    sqlite3_bind_int64(st, 4, s->run_id);
+    if (run(st) != 0)
+        return -1;
+    return store_commit(s);
+}
+
+int
+store_add_url(struct store *s, int64_t id, const char *url, unsigned depth,
+              int64_t referrer, enum url_state state)
+{
+    sqlite3_stmt *st = s->st[ST_ADD_URL];
+
+    if (tx(s) != 0)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, url);
+    sqlite3_bind_int(st, 3, (int)depth);
+    if (referrer != 0)
+        sqlite3_bind_int64(st, 4, referrer);
+    sqlite3_bind_int(st, 5, (int)state);
+    return run(st);
+}
+
+int
+store_add_page(struct store *s, const struct store_page *p)
+{
+    sqlite3_stmt *st = s->st[ST_ADD_FETCH];
+
+    if (tx(s) != 0)
+        return -1;
+    sqlite3_bind_int64(st, 1, p->id);
+    bind_text(st, 2, p->final_url);
+    if (p->status > 0)
+        sqlite3_bind_int(st, 3, p->status);
+    bind_text(st, 4, p->content_type);
+    sqlite3_bind_int64(st, 5, p->bytes);
+    bind_text(st, 6, p->title);
+    sqlite3_bind_int64(st, 7, p->elapsed_ms);
+    bind_text(st, 8, p->fetched_at);
+    bind_text(st, 9, p->error);
+    sqlite3_bind_int(st, 10, (int)(p->attempts ? p->attempts : 1));
+    if (run(st) != 0)
+        return -1;
+    st = s->st[ST_URL_DONE];
+    sqlite3_bind_int64(st, 1, p->id);
+    return run(st);
+}
+
+int
+store_add_link(struct store *s, int64_t src, int64_t dst, const char *rel)
+{
+    sqlite3_stmt *st = s->st[ST_ADD_LINK];
+
+    if (tx(s) != 0)
+        return -1;
+    sqlite3_bind_int64(st, 1, src);
+    sqlite3_bind_int64(st, 2, dst);
+    bind_text(st, 3, rel);
+    return run(st);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store.h - crawl results in SQLite: every known URL, the outcome of every
+ * fetched or skipped one, and every link, as documented in doc/schema.md.
+ *
+ * Thread: engine only (one connection, one writer). The only sqlite3.h
+ * user. Writes are batched: the first write opens a transaction and
+ * store_commit() ends it.
+ */
+#ifndef CRAWLTOP_STORE_H
+#define CRAWLTOP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* States of a row in the url table. */
+enum url_state {
+    URL_STATE_OUT = 0,    /* known (linked) but out of scope: never fetched */
+    URL_STATE_QUEUED = 1, /* in the frontier */
+    URL_STATE_DONE = 2,   /* fetched or skipped: has a fetch row */
+};
+
+/* Outcome of one URL (a row of the pages view). Strings are borrowed. */
+struct store_page {
+    int64_t id;               /* url id */
+    const char *final_url;    /* NULL if no response */
+    int status;               /* HTTP status, 0 if no response */
+    const char *content_type; /* NULL if none */
+    int64_t bytes;            /* body bytes received (decoded) */
+    const char *title;        /* NULL if none */
+    int64_t elapsed_ms;
+    const char *fetched_at;   /* ISO 8601 UTC */
+    const char *error;        /* NULL on success */
+    unsigned attempts;
+};
+
+/* Open or create the database at path (WAL mode, schema created or
+ * checked). -1 with a one-line message in *cause for the caller to free. */
+int store_open(struct store **out, const char *path, char **cause);
+/* Commits what is pending and closes. NULL does nothing. */
+void store_free(struct store *s);
+
+/* Record the start of a run with its settings (JSON text). */
+int store_run_begin(struct store *s, const char *started_at,
+                    const char *settings_json);
+/* Record the end of the current run and its outcome ("done", "stopped"). */
+int store_run_end(struct store *s, const char *ended_at, const char *outcome,
+                  const char *summary_json);
+
+/* Add a URL unless its id is known (INSERT OR IGNORE). */
+int store_add_url(struct store *s, int64_t id, const char *url,
+                  unsigned depth, int64_t referrer, enum url_state state);
+/* Record the outcome of a URL and mark it done. */
+int store_add_page(struct store *s, const struct store_page *p);
+/* Record a link from page src to dst (ids of url rows). */
+int store_add_link(struct store *s, int64_t src, int64_t dst,
+                   const char *rel);
+
+/* End the open transaction, if any. */
+int store_commit(struct store *s);
+
+/* Last error message of the connection (valid until the next call). */
+const char *store_errmsg(struct store *s);
+
+#endif
