@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * config.h - crawl settings from the command line and --config files.
+ *
+ * Thread: built by main before any thread starts, read-only afterwards
+ * (live changes go through engine_set_*(), never through this struct).
+ */
+#ifndef CRAWLTOP_CONFIG_H
+#define CRAWLTOP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Upper bounds of the live-adjustable limits. */
+#define CONFIG_MAX_CONCURRENCY 1024
+#define CONFIG_MAX_DELAY_MS (3600 * 1000)
+
+enum crawl_order { ORDER_BFS = 0, ORDER_DFS = 1 };
+
+struct strlist {
+    char **v;
+    size_t n;
+};
+
+struct config {
+    struct strlist seeds;      /* normalised seed URLs */
+    struct strlist allow_host; /* extra in-scope host names (lower case) */
+    struct strlist allow_re;   /* --allow patterns (pcre2 syntax) */
+    struct strlist deny_re;    /* --deny patterns */
+    struct strlist resolve;    /* HOST:PORT:ADDR, as curl's --resolve */
+    char *db_path;
+    char *user_agent;
+    unsigned concurrency;      /* global fetchers, 1..CONFIG_MAX_CONCURRENCY */
+    unsigned per_domain;       /* in flight per host */
+    unsigned delay_ms;         /* minimum gap between starts, per host */
+    bool randomize_delay;      /* 0.5x..1.5x of delay_ms */
+    int max_depth;             /* -1: unlimited */
+    int64_t max_pages;         /* -1: unlimited */
+    enum crawl_order order;
+    unsigned timeout_s;
+    unsigned connect_timeout_s;
+    int64_t max_size;          /* bytes, per response (decoded) */
+    bool headless;
+    bool demo;
+    bool quiet;                /* no progress lines in headless mode */
+};
+
+/* Usage errors exit with this status. */
+#define CONFIG_EXIT_USAGE 2
+
+enum config_result {
+    CONFIG_OK = 0,
+    CONFIG_EXIT = 1,  /* --help / --version printed; exit 0 */
+    CONFIG_ERROR = 2, /* *cause says why; exit CONFIG_EXIT_USAGE */
+};
+
+void config_init(struct config *c);
+/* Append a copy of s to l. */
+void config_list_add(struct strlist *l, const char *s);
+void config_fini(struct config *c);
+
+/* Parse argv (and any --config file it names; the command line wins).
+ * Validates everything that can be checked before a thread starts: numbers,
+ * regexes, seed URLs, --resolve entries. On CONFIG_ERROR *cause holds one
+ * line for the caller to free. */
+enum config_result config_parse(struct config *c, int argc, char **argv,
+                                char **cause);
+
+/* The help text, one screen. */
+void config_usage(FILE *out);
+
+/* The settings as a JSON object (recorded in the crawl table); the caller
+ * frees it. */
+char *config_to_json(const struct config *c);
+
+#endif
