@@ -710,8 +710,13 @@ add_link(struct extract_ctx *c, struct extract_result *r, const char *base,
     ulen = strlen(c->url);
     h = url_key(c, c->url, ulen);
     s = set_find(c, r, h, c->url);
-    if (s->gen == c->gen)
-        return; /* duplicate */
+    if (s->gen == c->gen) {
+        /* duplicate: a page link (<a>, frame) outranks a <link> to the
+         * same URL, so the crawler follows it */
+        if (r->links[s->idx].kind == LINK_LINK && kind != LINK_LINK)
+            r->links[s->idx].kind = kind;
+        return;
+    }
     if (c->bytes + ulen > EXTRACT_MAX_URL_BYTES) {
         r->dropped++;
         return;

@@ -31,7 +31,8 @@ struct extract_link {
 };
 
 /* Links of one page, distinct by url (first occurrence kept, in page
- * order). */
+ * order; its kind is upgraded from LINK_LINK when the same URL also appears
+ * in an <a>, <area> or frame). */
 struct extract_result {
     struct extract_link *links; /* n of them */
     size_t n, cap;
