@@ -56,16 +56,18 @@ run_headless(struct engine *e, const struct config *cfg)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     for (;;) {
+        bool done;
+
         engine_snapshot(e, st);
-        if (st->phase == PHASE_DONE)
-            break;
-        if (got_signal != 0 && !asked) {
+        done = st->phase == PHASE_DONE;
+        if (got_signal != 0 && !asked && !done) {
             fprintf(stderr, "crawltop: stopping (signal %d); again to quit "
                             "at once\n", (int)got_signal);
             engine_stop(e, 3000);
             asked = true;
         }
-        if (!cfg->quiet && now_ms() - last >= 1000) {
+        /* one line a second, and a last one when the crawl ends */
+        if (!cfg->quiet && (done || now_ms() - last >= 1000)) {
             last = now_ms();
             fprintf(stderr,
                     "[%7.1fs] %s: pages %llu (%.1f/s) queued %llu "
@@ -75,6 +77,8 @@ run_headless(struct engine *e, const struct config *cfg)
                     (unsigned long long)st->queued, st->in_flight,
                     (unsigned long long)st->errors);
         }
+        if (done)
+            break;
         sleep_ms(50);
     }
     free(st);
