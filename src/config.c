@@ -525,8 +525,28 @@ read_config_file(struct config *c, const char *path, char **cause)
     return rc;
 }
 
+static enum config_result parse(struct config *c, int argc, char **argv,
+                                char **cause);
+
 enum config_result
 config_parse(struct config *c, int argc, char **argv, char **cause)
+{
+    enum config_result r = parse(c, argc, argv, cause);
+
+    /* messages quote what the user typed: keep them one printable line */
+    if (r == CONFIG_ERROR && *cause != NULL) {
+        size_t n = strlen(*cause);
+        char *clean = xmalloc(n + 1);
+
+        sanitize_text(*cause, n, clean, n + 1);
+        free(*cause);
+        *cause = clean;
+    }
+    return r;
+}
+
+static enum config_result
+parse(struct config *c, int argc, char **argv, char **cause)
 {
     int i, ch;
 
@@ -544,7 +564,7 @@ config_parse(struct config *c, int argc, char **argv, char **cause)
         if (path != NULL && read_config_file(c, path, cause) != 0)
             return CONFIG_ERROR;
     }
-    optind = 1;
+    optind = 0; /* glibc: 0 also resets its position inside grouped flags */
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":c:hV", long_opts, NULL)) != -1) {
         const char *name = NULL;
@@ -561,9 +581,12 @@ config_parse(struct config *c, int argc, char **argv, char **cause)
             ch = O_VERSION;
             break;
         case '?':
-            if (optopt != 0)
+            if (optopt > 0 && optopt < 256)
                 *cause = xasprintf("unknown option '-%c' (see --help)",
                                    optopt);
+            else if (optopt >= 256)
+                *cause = xasprintf("option '%s' takes no value",
+                                   argv[optind - 1]);
             else
                 *cause = xasprintf("unknown option '%s' (see --help)",
                                    argv[optind - 1]);

@@ -5,9 +5,9 @@
  * DESIGN: every host with queued URLs sits in one indexed min-heap keyed by
  * throttle_ready_at() (INT64_MAX while at its limit or paused), so taking
  * the next URL is O(log hosts) and a host that must wait never hides a
- * host that is ready. Hosts with equal keys come out least recently used
- * first, since starting a request pushes a host's key forward: with no
- * delay the hosts are served round-robin. Within a host a binary heap
+ * host that is ready. Hosts with equal keys come out least recently served
+ * first (a take counter breaks ties), so with no delay the hosts are
+ * served round-robin even when many are taken at the same instant. Within a host a binary heap
  * orders URLs by (depth, discovery) for BFS or (-depth, -discovery) for
  * DFS. The seen-set is an open-addressing table of 63-bit URL ids.
  */
@@ -35,6 +35,7 @@ struct frontier {
     struct frontier_host **ready; /* min-heap on ready key */
     size_t n_ready, ready_cap;
     size_t queued;
+    uint64_t takes; /* counts frontier_take() hand-outs, for tie-breaks */
 };
 
 static uint64_t
@@ -219,6 +220,19 @@ ready_key(const struct frontier *f, const struct frontier_host *h)
     return throttle_ready_at(f->t, &h->pol);
 }
 
+/* True if host a comes out before b: earlier ready time, then the one
+ * served least recently (round-robin among hosts ready at once). */
+static bool
+host_before(const struct frontier *f, const struct frontier_host *a,
+            const struct frontier_host *b)
+{
+    int64_t ka = ready_key(f, a), kb = ready_key(f, b);
+
+    if (ka != kb)
+        return ka < kb;
+    return a->last_take < b->last_take;
+}
+
 static void
 ready_set(struct frontier *f, size_t i, struct frontier_host *h)
 {
@@ -230,12 +244,11 @@ static void
 ready_up(struct frontier *f, size_t i)
 {
     struct frontier_host *h = f->ready[i];
-    int64_t k = ready_key(f, h);
 
     while (i > 0) {
         size_t p = (i - 1) / 2;
 
-        if (ready_key(f, f->ready[p]) <= k)
+        if (!host_before(f, h, f->ready[p]))
             break;
         ready_set(f, i, f->ready[p]);
         i = p;
@@ -247,17 +260,15 @@ static void
 ready_down(struct frontier *f, size_t i)
 {
     struct frontier_host *h = f->ready[i];
-    int64_t k = ready_key(f, h);
 
     for (;;) {
         size_t c = 2 * i + 1;
 
         if (c >= f->n_ready)
             break;
-        if (c + 1 < f->n_ready &&
-            ready_key(f, f->ready[c + 1]) < ready_key(f, f->ready[c]))
+        if (c + 1 < f->n_ready && host_before(f, f->ready[c + 1], f->ready[c]))
             c++;
-        if (ready_key(f, f->ready[c]) >= k)
+        if (!host_before(f, f->ready[c], h))
             break;
         ready_set(f, i, f->ready[c]);
         i = c;
@@ -417,6 +428,7 @@ frontier_take(struct frontier *f, int64_t now_ms, int64_t *wait_ms)
     e = host_heap_pop(f, h);
     f->queued--;
     throttle_started(f->t, &h->pol, now_ms);
+    h->last_take = ++f->takes;
     if (h->queued == 0)
         ready_remove(f, h);
     else

@@ -38,6 +38,7 @@ struct frontier_host {
     struct frontier_entry **heap;
     size_t heap_cap;
     size_t ready_pos;          /* index in the ready heap, or SIZE_MAX */
+    uint64_t last_take;        /* frontier-wide take counter at its last take */
 };
 
 /* One URL waiting (or being fetched, once taken). */

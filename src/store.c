@@ -136,12 +136,6 @@ store_open(struct store **out, const char *path, char **cause)
         goto fail;
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 1);
-    /* WAL: readers (the sqlite3 shell) never block us, nor we them. */
-    if (exec(s, "PRAGMA journal_mode=WAL") != 0 ||
-        exec(s, "PRAGMA synchronous=NORMAL") != 0 ||
-        exec(s, "PRAGMA cache_size=-8192") != 0 ||
-        exec(s, "PRAGMA temp_store=MEMORY") != 0)
-        goto fail;
     v = user_version(s);
     if (v < 0)
         goto fail;
@@ -152,6 +146,12 @@ store_open(struct store **out, const char *path, char **cause)
         store_free(s);
         return -1;
     }
+    /* WAL: readers (the sqlite3 shell) never block us, nor we them. */
+    if (exec(s, "PRAGMA journal_mode=WAL") != 0 ||
+        exec(s, "PRAGMA synchronous=NORMAL") != 0 ||
+        exec(s, "PRAGMA cache_size=-8192") != 0 ||
+        exec(s, "PRAGMA temp_store=MEMORY") != 0)
+        goto fail;
     if (exec(s, "BEGIN") != 0 || exec(s, schema_sql) != 0 ||
         exec(s, "PRAGMA user_version=" "1") != 0 || exec(s, "COMMIT") != 0)
         goto fail;

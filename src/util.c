@@ -202,8 +202,9 @@ parse_int(const char *s, long long min, long long max, long long *out)
     char *end;
     long long v;
 
-    if (s == NULL || *s == '\0')
-        return false;
+    if (s == NULL || !((*s >= '0' && *s <= '9') ||
+                       (*s == '-' && s[1] >= '0' && s[1] <= '9')))
+        return false; /* strtoll would skip spaces and take '+' */
     errno = 0;
     v = strtoll(s, &end, 10);
     if (errno != 0 || *end != '\0' || v < min || v > max)
