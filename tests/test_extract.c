@@ -123,6 +123,19 @@ extracts_a_area_link_iframe_frame(void **state)
 }
 
 static void
+page_link_to_a_link_element_url_upgrades_its_kind(void **state)
+{
+    struct extract_result *r =
+        run(state, "<link rel=stylesheet href=/s.css><a href=/s.css>css</a>"
+                   "<a href=/p><link rel=next href=/p>");
+
+    ASSERT_LINKS(r, "http://example.com/s.css", "http://example.com/p");
+    assert_int_equal(r->links[0].kind, LINK_A);
+    assert_string_equal(r->links[0].rel, "stylesheet");
+    assert_int_equal(r->links[1].kind, LINK_A);
+}
+
+static void
 link_rel_is_lower_cased_and_decoded_or_null(void **state)
 {
     struct extract_result *r =
@@ -518,7 +531,8 @@ duplicate_links_are_kept_once_in_page_order(void **state)
 
     ASSERT_LINKS(r, "http://example.com/b", "http://example.com/a",
                  "http://example.com/c");
-    assert_int_equal(r->links[2].kind, LINK_LINK);
+    assert_int_equal(r->links[2].kind, LINK_A); /* upgraded by the later <a> */
+    assert_string_equal(r->links[2].rel, "x");
     assert_int_equal(r->dropped, 0);
 }
 
@@ -804,6 +818,7 @@ main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(extracts_a_area_link_iframe_frame),
+        T(page_link_to_a_link_element_url_upgrades_its_kind),
         T(link_rel_is_lower_cased_and_decoded_or_null),
         T(uppercase_tag_and_attribute_names_match),
         T(attributes_in_any_order_among_others),
