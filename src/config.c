@@ -48,6 +48,9 @@ enum opt_id {
     O_CONFIG,
     O_DEMO,
     O_QUIET,
+    O_RETRIES,
+    O_RETRY_DELAY,
+    O_MAX_RETRY_AFTER,
     O_HELP,
     O_VERSION,
 };
@@ -74,6 +77,9 @@ static const struct option long_opts[] = {
     {"config", required_argument, NULL, O_CONFIG},
     {"demo", no_argument, NULL, O_DEMO},
     {"quiet", no_argument, NULL, O_QUIET},
+    {"retries", required_argument, NULL, O_RETRIES},
+    {"retry-delay", required_argument, NULL, O_RETRY_DELAY},
+    {"max-retry-after", required_argument, NULL, O_MAX_RETRY_AFTER},
     {"help", no_argument, NULL, O_HELP},
     {"version", no_argument, NULL, O_VERSION},
     {NULL, 0, NULL, 0},
@@ -108,6 +114,10 @@ config_usage(FILE *out)
         "  --max-size BYTES       largest body, after decoding (10485760)\n"
         "  --user-agent STRING    (crawltop/" CRAWLTOP_VERSION ")\n"
         "  --resolve HOST:PORT:ADDR  as curl --resolve (repeatable)\n"
+        "  --retries N            retries of transient failures (2); backoff\n"
+        "                         --retry-delay SECONDS (1), doubling; a\n"
+        "                         Retry-After pauses the host, at most\n"
+        "                         --max-retry-after SECONDS (600)\n"
         "Other\n"
         "  --config FILE          'name = value' lines, long option names\n"
         "  -h, --help, -V, --version\n"
@@ -129,6 +139,9 @@ config_init(struct config *c)
     c->timeout_s = 30;
     c->connect_timeout_s = 10;
     c->max_size = 10 * 1024 * 1024;
+    c->retries = 2;
+    c->retry_delay_ms = 1000;
+    c->max_retry_after_s = 600;
 }
 
 void
@@ -442,6 +455,18 @@ apply(struct config *c, int id, const char *name, const char *v,
         free(c->user_agent);
         c->user_agent = xstrdup(v);
         return 0;
+    case O_RETRIES:
+        if (get_uint(name, v, 0, 100, &n, cause) != 0)
+            return -1;
+        c->retries = (unsigned)n;
+        return 0;
+    case O_RETRY_DELAY:
+        return get_seconds(name, v, 3600, &c->retry_delay_ms, cause);
+    case O_MAX_RETRY_AFTER:
+        if (get_uint(name, v, 0, 86400, &n, cause) != 0)
+            return -1;
+        c->max_retry_after_s = (unsigned)n;
+        return 0;
     case O_RESOLVE:
         if (check_resolve(v, cause) != 0)
             return -1;
@@ -654,11 +679,13 @@ config_to_json(const struct config *c)
         "{\"concurrency\":%u,\"per_domain\":%u,\"delay_ms\":%u,"
         "\"randomize_delay\":%s,\"depth\":%d,\"max_pages\":%lld,"
         "\"order\":\"%s\",\"timeout_s\":%u,\"connect_timeout_s\":%u,"
-        "\"max_size\":%lld,\"user_agent\":%s",
+        "\"max_size\":%lld,\"retries\":%u,\"retry_delay_ms\":%u,"
+        "\"max_retry_after_s\":%u,\"user_agent\":%s",
         c->concurrency, c->per_domain, c->delay_ms,
         c->randomize_delay ? "true" : "false", c->max_depth,
         (long long)c->max_pages, c->order == ORDER_DFS ? "dfs" : "bfs",
-        c->timeout_s, c->connect_timeout_s, (long long)c->max_size, ua);
+        c->timeout_s, c->connect_timeout_s, (long long)c->max_size,
+        c->retries, c->retry_delay_ms, c->max_retry_after_s, ua);
     char *old;
 
     free(ua);

@@ -42,6 +42,9 @@ struct config {
     unsigned timeout_s;
     unsigned connect_timeout_s;
     int64_t max_size;          /* bytes, per response (decoded) */
+    unsigned retries;          /* extra attempts for transient failures */
+    unsigned retry_delay_ms;   /* first backoff; doubles each attempt */
+    unsigned max_retry_after_s; /* cap on a server's Retry-After */
     bool headless;
     bool demo;
     bool quiet;                /* no progress lines in headless mode */

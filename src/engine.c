@@ -92,6 +92,17 @@ struct engine {
     double pages_per_s, bytes_per_s;
     const char *outcome;
     char *store_error;
+    struct retry *retry; /* min-heap on due time */
+    size_t n_retry, cap_retry;
+    uint64_t retries;    /* retries scheduled */
+    size_t retry_queued; /* retries back in the frontier, not yet sent */
+    uint64_t rng;        /* backoff jitter */
+};
+
+/* A URL waiting to be tried again. */
+struct retry {
+    int64_t due_ms;
+    struct frontier_entry *e;
 };
 
 static char wake_token; /* pushed on the inbox to wake the engine */
@@ -162,6 +173,7 @@ engine_new(const struct config *cfg, char **cause)
     pthread_mutex_init(&e->stats_lock, NULL);
     e->pub = xcalloc(1, sizeof(*e->pub));
     e->concurrency = cfg->concurrency;
+    e->rng = (uint64_t)e->t0 * 0x9e3779b97f4a7c15ULL | 1;
     throttle_init(&e->thr, cfg->delay_ms, cfg->per_domain,
                   cfg->randomize_delay, (uint64_t)e->t0 ^ 0x5bd1e995ULL);
     e->fr = frontier_new(&e->thr, cfg->order == ORDER_DFS ? FRONTIER_DFS
@@ -214,6 +226,9 @@ engine_free(struct engine *e)
     scope_free(e->scope);
     extract_free(e->x);
     frontier_free(e->fr);
+    while (e->n_retry > 0)
+        frontier_entry_free(e->retry[--e->n_retry].e);
+    free(e->retry);
     free(e->ctl.ops);
     free(e->store_error);
     free(e->pub);
@@ -398,19 +413,23 @@ dispatch(struct engine *e, int64_t now)
 {
     int64_t wait = -1;
 
-    while (e->in_flight < e->concurrency && page_budget_left(e)) {
-        struct frontier_entry *fe = frontier_take(e->fr, now, &wait);
+    while (e->in_flight < e->concurrency) {
+        struct frontier_entry *fe;
         struct fetch_job *job;
 
+        if (page_budget_left(e))
+            fe = frontier_take(e->fr, now, &wait);
+        else /* only retries of pages already started may go */
+            fe = frontier_take_retry(e->fr, now);
         if (fe == NULL)
-            return wait;
+            return page_budget_left(e) ? wait : -1;
         job = xcalloc(1, sizeof(*job));
         job->url = fe->url; /* ownership moves to the job */
         fe->url = NULL;
         job->id = fe->id;
         job->referrer = fe->referrer;
         job->depth = fe->depth;
-        job->attempt = 1;
+        job->attempt = fe->attempt;
         job->host = fe->host;
         strlcopy(job->host_key, fe->host->key, sizeof(job->host_key));
         frontier_entry_free(fe);
@@ -419,7 +438,10 @@ dispatch(struct engine *e, int64_t now)
             fatal("internal: jobs queue full");
         }
         e->in_flight++;
-        e->dispatched++;
+        if (job->attempt == 1)
+            e->dispatched++; /* --max-pages counts pages, not retries */
+        else
+            e->retry_queued--;
     }
     return -1;
 }
@@ -446,6 +468,149 @@ count_latency(struct host_counters *c, int64_t ms)
     c->lat_n++;
 }
 
+/* --- retries -------------------------------------------------------------- */
+
+static void
+retry_push(struct engine *e, int64_t due, struct frontier_entry *fe)
+{
+    size_t i;
+
+    if (e->n_retry == e->cap_retry) {
+        e->cap_retry = e->cap_retry ? e->cap_retry * 2 : 16;
+        e->retry = xrealloc(e->retry, e->cap_retry * sizeof(*e->retry));
+    }
+    i = e->n_retry++;
+    while (i > 0 && e->retry[(i - 1) / 2].due_ms > due) {
+        e->retry[i] = e->retry[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    e->retry[i].due_ms = due;
+    e->retry[i].e = fe;
+}
+
+static struct frontier_entry *
+retry_pop(struct engine *e)
+{
+    struct frontier_entry *top = e->retry[0].e;
+    struct retry last = e->retry[--e->n_retry];
+    size_t i = 0;
+
+    for (;;) {
+        size_t c = 2 * i + 1;
+
+        if (c >= e->n_retry)
+            break;
+        if (c + 1 < e->n_retry && e->retry[c + 1].due_ms < e->retry[c].due_ms)
+            c++;
+        if (e->retry[c].due_ms >= last.due_ms)
+            break;
+        e->retry[i] = e->retry[c];
+        i = c;
+    }
+    if (e->n_retry > 0)
+        e->retry[i] = last;
+    return top;
+}
+
+/* Put retries that are due back in the frontier. Returns the time until
+ * the next one is due, or -1 if none is pending. */
+static int64_t
+retries_due(struct engine *e, int64_t now)
+{
+    while (e->n_retry > 0 && e->retry[0].due_ms <= now) {
+        frontier_requeue(e->fr, retry_pop(e));
+        e->retry_queued++;
+    }
+    return e->n_retry > 0 ? e->retry[0].due_ms - now : -1;
+}
+
+/* Transient failures worth another try: no answer in time, connection
+ * trouble, or a status that says "later". */
+static bool
+is_transient(const struct fetch_job *job)
+{
+    static const char *const words[] = {"timeout:", "connect:", "network:"};
+    size_t i;
+
+    if (job->error != NULL) {
+        for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+            if (strncmp(job->error, words[i], strlen(words[i])) == 0)
+                return true;
+        return false;
+    }
+    switch (job->status) {
+    case 408:
+    case 429:
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Schedule another attempt of job if it failed transiently and has
+ * attempts left: exponential backoff with jitter, or the server's
+ * Retry-After (which also pauses the whole host) if that is later. True
+ * if a retry was scheduled; the job is then consumed. */
+static bool
+maybe_retry(struct engine *e, struct fetch_job *job, int64_t now)
+{
+    struct frontier_host *h = job->host;
+    struct frontier_entry *fe;
+    int64_t backoff, due, ra_ms = 0;
+    unsigned shift;
+
+    if (e->stopping || job->attempt > e->cfg->retries || !is_transient(job))
+        return false;
+    shift = job->attempt - 1 < 16 ? job->attempt - 1 : 16;
+    backoff = (int64_t)e->cfg->retry_delay_ms << shift;
+    if (backoff > 300000)
+        backoff = 300000;
+    e->rng ^= e->rng << 13;
+    e->rng ^= e->rng >> 7;
+    e->rng ^= e->rng << 17;
+    backoff = backoff / 2 + (int64_t)(e->rng % (uint64_t)(backoff + 1));
+    due = now + backoff;
+    if (job->retry_after_s > 0) {
+        int64_t cap = (int64_t)e->cfg->max_retry_after_s;
+
+        ra_ms = (job->retry_after_s < cap ? job->retry_after_s : cap) * 1000;
+        if (now + ra_ms > h->pol.next_ok_ms) {
+            h->pol.next_ok_ms = now + ra_ms; /* the host waits as asked */
+            frontier_host_changed(e->fr, h);
+        }
+        if (now + ra_ms > due)
+            due = now + ra_ms;
+        engine_log(e, "%s: Retry-After %llds, host paused", h->key,
+                   (long long)(ra_ms / 1000));
+    }
+    fe = xcalloc(1, sizeof(*fe));
+    fe->url = job->url;
+    job->url = NULL;
+    fe->id = job->id;
+    fe->referrer = job->referrer;
+    fe->depth = job->depth;
+    fe->attempt = job->attempt + 1;
+    fe->seq = 0; /* before everything else of its depth */
+    fe->host = h;
+    retry_push(e, due, fe);
+    e->retries++;
+    h->c.retries++;
+    if (job->error != NULL)
+        engine_log(e, "retry %u/%u in %.1fs: %s (%s)", job->attempt,
+                   e->cfg->retries, (double)(due - now) / 1000.0, fe->url,
+                   job->error);
+    else
+        engine_log(e, "retry %u/%u in %.1fs: %s (HTTP %d)", job->attempt,
+                   e->cfg->retries, (double)(due - now) / 1000.0, fe->url,
+                   job->status);
+    fetch_job_free(job);
+    return true;
+}
+
 /* A job came back from a fetcher: record it and queue its new links. */
 static void
 finish_job(struct engine *e, struct fetch_job *job)
@@ -459,6 +624,9 @@ finish_job(struct engine *e, struct fetch_job *job)
 
     frontier_finished(e->fr, h);
     e->in_flight--;
+    count_latency(&h->c, job->elapsed_ms);
+    if (maybe_retry(e, job, now_ms()))
+        return;
     e->pages_done++;
     e->pending_pages++;
     h->c.done++;
@@ -473,7 +641,6 @@ finish_job(struct engine *e, struct fetch_job *job)
         h->c.errors++;
         engine_log(e, "%s %s", job->url, job->error);
     }
-    count_latency(&h->c, job->elapsed_ms);
 
     pg.id = job->id;
     pg.final_url = job->final_url;
@@ -535,6 +702,7 @@ host_stats_fill(struct engine *e, struct frontier_host *h, int64_t now,
     out->done = h->c.done;
     out->queued = h->queued;
     out->errors = h->c.errors;
+    out->retries = h->c.retries;
     memcpy(out->status, h->c.status, sizeof(out->status));
     n = h->c.lat_n < FRONTIER_LAT_SAMPLES ? h->c.lat_n : FRONTIER_LAT_SAMPLES;
     memcpy(lat, h->c.lat_ms, n * sizeof(*lat));
@@ -615,6 +783,8 @@ publish(struct engine *e, int64_t now)
     p->queued = frontier_queued(e->fr);
     p->in_flight = e->in_flight;
     p->errors = e->errors;
+    p->retries = e->retries;
+    p->retry_pending = e->n_retry;
     memcpy(p->status, e->status, sizeof(p->status));
     p->bytes = e->bytes;
     p->links = e->links;
@@ -688,11 +858,11 @@ crawl_finished(struct engine *e)
         return false;
     if (e->stopping)
         return true;
-    if (frontier_queued(e->fr) == 0) {
+    if (frontier_queued(e->fr) == 0 && e->n_retry == 0) {
         e->outcome = "done";
         return true;
     }
-    if (!page_budget_left(e)) {
+    if (!page_budget_left(e) && e->retry_queued == 0 && e->n_retry == 0) {
         e->outcome = "max-pages";
         return true;
     }
@@ -719,10 +889,15 @@ engine_main(void *arg)
     for (;;) {
         int64_t now = now_ms(), wait = -1, timeout;
 
+        int64_t retry_wait;
+
         apply_controls(e, now);
         set_phase(e);
+        retry_wait = retries_due(e, now);
         if (!e->stopping && !e->paused)
             wait = dispatch(e, now);
+        if (retry_wait >= 0 && (wait < 0 || retry_wait < wait))
+            wait = retry_wait;
         if (crawl_finished(e))
             break;
         if (e->stopping && !e->aborted && now >= e->stop_deadline) {
@@ -804,7 +979,8 @@ engine_summary_json(struct engine *e, char *out, size_t outsz)
              "{\"outcome\":%s,\"pages\":%llu,\"errors\":%llu,"
              "\"status\":{\"1xx\":%llu,\"2xx\":%llu,\"3xx\":%llu,"
              "\"4xx\":%llu,\"5xx\":%llu},\"links\":%llu,\"bytes\":%llu,"
-             "\"queued\":%zu,\"known_urls\":%zu,\"hosts\":%zu,"
+             "\"retries\":%llu,\"queued\":%zu,\"known_urls\":%zu,"
+             "\"hosts\":%zu,"
              "\"elapsed_s\":%.3f,\"pages_per_s\":%.1f,\"db\":%s%s%s}",
              outcome, (unsigned long long)e->pages_done,
              (unsigned long long)e->errors,
@@ -813,7 +989,8 @@ engine_summary_json(struct engine *e, char *out, size_t outsz)
              (unsigned long long)e->status[2],
              (unsigned long long)e->status[3],
              (unsigned long long)e->status[4], (unsigned long long)e->links,
-             (unsigned long long)e->bytes, frontier_queued(e->fr),
+             (unsigned long long)e->bytes, (unsigned long long)e->retries,
+             frontier_queued(e->fr) + e->n_retry,
              frontier_seen_count(e->fr), frontier_host_count(e->fr), secs,
              secs > 0 ? (double)e->pages_done / secs : 0.0,
              dberr ? "false,\"db_error\":" : "true", dberr ? dberr : "", "");

@@ -59,6 +59,7 @@ struct host_stats {
     uint64_t done;             /* pages completed */
     uint64_t queued;
     uint64_t errors;           /* no response, or error recorded */
+    uint64_t retries;          /* retries scheduled */
     uint64_t status[5];        /* 1xx..5xx counts; [0] holds 1xx */
     unsigned avg_ms, p95_ms;   /* latency of recent requests */
     unsigned delay_ms;         /* effective delay */
@@ -74,6 +75,8 @@ struct engine_stats {
     uint64_t queued;        /* in the frontier */
     unsigned in_flight;
     uint64_t errors;        /* pages with error set */
+    uint64_t retries;       /* retries scheduled */
+    uint64_t retry_pending; /* URLs waiting for their retry */
     uint64_t status[5];     /* responses by class 1xx..5xx */
     uint64_t bytes;         /* body bytes received */
     uint64_t links;         /* link rows recorded */

@@ -421,6 +421,13 @@ fetch_one(struct worker *w, struct fetch_job *job)
             job->final_url = dup_clean(eff);
         curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
         job->content_type = dup_clean(ct);
+        if (status == 429 || status == 503) {
+            curl_off_t ra = 0; /* seconds or an HTTP date, made relative */
+
+            if (curl_easy_getinfo(c, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
+                ra > 0)
+                job->retry_after_s = (int64_t)ra;
+        }
     }
     if (rc != CURLE_OK) {
         const char *detail = w->errbuf[0] ? w->errbuf : curl_easy_strerror(rc);

@@ -47,6 +47,7 @@ struct fetch_job {
     char *title;              /* owned; NULL if none or not HTML */
     char *error;              /* owned; NULL on success: "word: detail" */
     int64_t bytes;            /* body bytes received (decoded) */
+    int64_t retry_after_s;    /* Retry-After of the response, 0 if none */
     int64_t elapsed_ms;
     char fetched_at[32];      /* ISO 8601 UTC of the start */
     struct fetch_link *links; /* n_links of them, distinct urls */

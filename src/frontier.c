@@ -154,6 +154,8 @@ static bool
 entry_before(enum frontier_order order, const struct frontier_entry *a,
              const struct frontier_entry *b)
 {
+    if ((a->attempt > 1) != (b->attempt > 1))
+        return a->attempt > 1; /* retries first: they were due already */
     if (order == FRONTIER_BFS) {
         if (a->depth != b->depth)
             return a->depth < b->depth;
@@ -400,8 +402,20 @@ frontier_push(struct frontier *f, const char *host_key, const char *url,
     e->id = id;
     e->referrer = referrer;
     e->depth = depth;
+    e->attempt = 1;
     e->seq = f->seq++;
     e->host = h;
+    host_heap_push(f, h, e);
+    f->queued++;
+    if (h->ready_pos == SIZE_MAX)
+        ready_insert(f, h);
+}
+
+void
+frontier_requeue(struct frontier *f, struct frontier_entry *e)
+{
+    struct frontier_host *h = e->host;
+
     host_heap_push(f, h, e);
     f->queued++;
     if (h->ready_pos == SIZE_MAX)
@@ -435,6 +449,31 @@ frontier_take(struct frontier *f, int64_t now_ms, int64_t *wait_ms)
         ready_fix(f, h);
     *wait_ms = 0;
     return e;
+}
+
+struct frontier_entry *
+frontier_take_retry(struct frontier *f, int64_t now_ms)
+{
+    size_t i;
+
+    /* linear, but only used once the page budget is spent */
+    for (i = 0; i < f->n_ready; i++) {
+        struct frontier_host *h = f->ready[i];
+        struct frontier_entry *e;
+
+        if (h->heap[0]->attempt <= 1 || ready_key(f, h) > now_ms)
+            continue;
+        e = host_heap_pop(f, h);
+        f->queued--;
+        throttle_started(f->t, &h->pol, now_ms);
+        h->last_take = ++f->takes;
+        if (h->queued == 0)
+            ready_remove(f, h);
+        else
+            ready_fix(f, h);
+        return e;
+    }
+    return NULL;
 }
 
 void

@@ -20,7 +20,7 @@ struct frontier;
 /* Per-host counters the engine keeps for the dashboard. */
 #define FRONTIER_LAT_SAMPLES 64
 struct host_counters {
-    uint64_t done, errors;
+    uint64_t done, errors, retries;
     uint64_t status[5];                  /* 1xx..5xx */
     unsigned lat_ms[FRONTIER_LAT_SAMPLES]; /* ring of recent latencies */
     unsigned lat_n;                      /* samples ever added */
@@ -47,6 +47,7 @@ struct frontier_entry {
     int64_t id;                /* url_hash(url) */
     int64_t referrer;          /* id of the page that linked here, 0 none */
     unsigned depth;
+    unsigned attempt;          /* 1 for the first request, then retries */
     uint64_t seq;              /* discovery order */
     struct frontier_host *host;
 };
@@ -73,10 +74,17 @@ void frontier_push(struct frontier *f, const char *host_key, const char *url,
  * host will be ready before a request finishes or a limit changes. */
 struct frontier_entry *frontier_take(struct frontier *f, int64_t now_ms,
                                      int64_t *wait_ms);
+/* As frontier_take, but only a retry (attempt > 1) whose host is ready at
+ * now_ms; NULL if none. For when no new page may start. */
+struct frontier_entry *frontier_take_retry(struct frontier *f, int64_t now_ms);
 /* The request of an entry taken from h finished. */
 void frontier_finished(struct frontier *f, struct frontier_host *h);
 
 void frontier_entry_free(struct frontier_entry *e);
+
+/* Queue e again under its host (a retry, e->attempt > 1): retries come
+ * out of a host before its new URLs. Takes ownership of e. */
+void frontier_requeue(struct frontier *f, struct frontier_entry *e);
 
 /* URLs waiting in all hosts. */
 size_t frontier_queued(const struct frontier *f);

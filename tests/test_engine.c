@@ -189,6 +189,7 @@ crawl_matches_expected_set(void **state)
     add_seed(f, "a.test", "/");
     add_seed(f, "b.test", "/");
     f->cfg.concurrency = 8;
+    f->cfg.retries = 0; /* each URL exactly once, 5xx pages included */
     seeds[0] = s0 = xstrdup(f->cfg.seeds.v[0]);
     seeds[1] = s1 = xstrdup(f->cfg.seeds.v[1]);
     assert_int_equal(site_expected(f->site, seeds, 2, allowed, 2, 0, &exp,
@@ -457,6 +458,59 @@ errors_are_recorded_and_stop_aborts_hung_requests(void **state)
     sqlite3_close(db);
 }
 
+/* Transient failures are retried with backoff, at most --retries times;
+ * the last attempt is what pages records; Retry-After pauses the host. */
+static void
+transient_failures_are_retried_with_backoff_and_retry_after(void **state)
+{
+    struct fixture *f = *state;
+    struct engine *e;
+    sqlite3 *db;
+    char *u;
+    int64_t t0;
+
+    add_seed(f, "a.test", "/t/flaky/2/one");  /* 503, 503, then 200 */
+    add_seed(f, "a.test", "/t/flaky/9/two");  /* 503 every time */
+    add_seed(f, "a.test", "/t/status/404");   /* not transient */
+    add_seed(f, "b.test", "/t/retry-after/1"); /* 429, Retry-After: 1 */
+    f->cfg.retries = 2;
+    f->cfg.retry_delay_ms = 20;
+    t0 = now_ms();
+    e = start(f);
+    engine_join(e);
+    engine_snapshot(e, f->st);
+    assert_int_equal(f->st->retries, 2 + 2 + 2);
+    engine_free(e);
+    /* two Retry-After pauses of a second each */
+    assert_true(now_ms() - t0 >= 2000);
+    db = open_db(f);
+    assert_int_equal(query_int(db, "SELECT status FROM pages WHERE url LIKE "
+                                   "'%/flaky/2/one'"),
+                     200);
+    assert_int_equal(query_int(db, "SELECT attempts FROM pages WHERE url LIKE "
+                                   "'%/flaky/2/one'"),
+                     3);
+    assert_int_equal(query_int(db, "SELECT status FROM pages WHERE url LIKE "
+                                   "'%/flaky/9/two'"),
+                     503);
+    assert_int_equal(query_int(db, "SELECT attempts FROM pages WHERE url LIKE "
+                                   "'%/flaky/9/two'"),
+                     3);
+    assert_int_equal(query_int(db, "SELECT attempts FROM pages WHERE url LIKE "
+                                   "'%/t/status/404'"),
+                     1);
+    assert_int_equal(query_int(db, "SELECT status FROM pages WHERE url LIKE "
+                                   "'%/t/retry-after/1'"),
+                     429);
+    sqlite3_close(db);
+    u = xasprintf("http://a.test:%u/t/flaky/9/two", f->port);
+    assert_int_equal(site_request_count(f->site, u), 3);
+    free(u);
+    u = xasprintf("http://a.test:%u/t/status/404", f->port);
+    assert_int_equal(site_request_count(f->site, u), 1);
+    free(u);
+}
+
 int
 main(void)
 {
@@ -474,6 +528,9 @@ main(void)
         cmocka_unit_test_setup_teardown(
             errors_are_recorded_and_stop_aborts_hung_requests, setup,
             teardown),
+        cmocka_unit_test_setup_teardown(
+            transient_failures_are_retried_with_backoff_and_retry_after,
+            setup, teardown),
     };
 
     if (fetch_global_init() != 0)
