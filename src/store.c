@@ -12,9 +12,11 @@
  */
 #include "store.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -123,6 +125,45 @@ user_version(struct store *s)
     return v;
 }
 
+/* Create the database at path complete or not at all: build it under a
+ * temporary name, then link it into place. A reader can never open a
+ * half-made file, nor one still switching to WAL (which would need an
+ * exclusive lock and give it "database is locked"). 0 or -1. */
+static int
+create_new(const char *path, char **cause)
+{
+    char *tmp = xasprintf("%s.new-%ld", path, (long)getpid());
+    sqlite3 *db = NULL;
+    int rc = -1;
+
+    unlink(tmp);
+    if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK ||
+        sqlite3_exec(db,
+                     "PRAGMA journal_mode=WAL; BEGIN;", NULL, NULL,
+                     NULL) != SQLITE_OK ||
+        sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA user_version=1; COMMIT;", NULL, NULL,
+                     NULL) != SQLITE_OK) {
+        *cause = xasprintf("%s: cannot create database: %s", path,
+                           db ? sqlite3_errmsg(db) : "out of memory");
+        goto done;
+    }
+    sqlite3_close(db); /* checkpoints: the file alone holds the schema */
+    db = NULL;
+    if (link(tmp, path) != 0 && errno != EEXIST) {
+        *cause = xasprintf("%s: cannot create database: %s", path,
+                           strerror(errno));
+        goto done;
+    }
+    rc = 0; /* EEXIST: someone made it meanwhile; open theirs */
+done:
+    sqlite3_close(db);
+    unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
 int
 store_open(struct store **out, const char *path, char **cause)
 {
@@ -132,6 +173,10 @@ store_open(struct store **out, const char *path, char **cause)
     int i, v;
 
     *out = NULL;
+    if (access(path, F_OK) != 0 && create_new(path, cause) != 0) {
+        store_free(s);
+        return -1;
+    }
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
         goto fail;
     sqlite3_busy_timeout(s->db, 5000);
@@ -181,6 +226,14 @@ store_free(struct store *s)
         store_commit(s);
     for (i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
+    if (s->db != NULL) {
+        /* Copy the WAL into the file without blocking readers, and skip
+         * the checkpoint-on-close, which takes an exclusive lock that a
+         * reader opening just then would see as "database is locked". */
+        sqlite3_exec(s->db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL,
+                     NULL);
+        sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+    }
     sqlite3_close(s->db);
     free(s);
 }
@@ -295,7 +348,7 @@ store_add_page(struct store *s, const struct store_page *p)
     sqlite3_bind_int64(st, 7, p->elapsed_ms);
     bind_text(st, 8, p->fetched_at);
     bind_text(st, 9, p->error);
-    sqlite3_bind_int(st, 10, (int)(p->attempts ? p->attempts : 1));
+    sqlite3_bind_int(st, 10, (int)p->attempts);
     if (run(st) != 0)
         return -1;
     st = s->st[ST_URL_DONE];

@@ -25,9 +25,9 @@ grep -q '^\[ *[0-9.]*s\] .*pages [0-9]* (.*/s) queued [0-9]* in-flight [0-9]* er
 stop_server
 
 "$TESTSRV" --port "$PORT" --hosts "$HOSTS" --pages 150 --error-rate 0.05 --broken-rate 0.1 \
-    --expected expected.txt --scope a.test,b.test \
+    --expected expected.txt --scope a.test,b.test --robots \
     --seed "http://a.test:$PORT/" --seed "http://b.test:$PORT/" || exit 99
-q "SELECT status || '	' || url FROM pages ORDER BY url" >got.txt
+q "SELECT status || '	' || url FROM pages WHERE error IS NULL OR error NOT LIKE 'robots:%'" >got.txt
 sort expected.txt >exp.sorted
 sort got.txt >got.sorted
 if cmp -s exp.sorted got.sorted; then
@@ -35,9 +35,15 @@ if cmp -s exp.sorted got.sorted; then
 else
     not_ok "pages differ from the expected crawl:"; diff exp.sorted got.sorted | head -20
 fi
+check "robots.txt disallowed URLs recorded, not fetched" 0 \
+    "$(q "SELECT count(*) FROM pages WHERE url LIKE '%/private/%' AND (error NOT LIKE 'robots:%' OR status IS NOT NULL)")"
+[ "$(q "SELECT count(*) FROM pages WHERE error LIKE 'robots:%'")" -gt 0 ] &&
+    ok "some URLs skipped by robots.txt" || not_ok "no URL skipped by robots.txt"
+check "robots.txt never requested twice" 0 "$(grep -c '^[2-9][0-9]*	.*robots.txt' counts.txt)"
+check "no disallowed URL requested" 0 "$(grep -c '/private/' counts.txt)"
 pages=$(q "SELECT count(*) FROM pages")
 grep -q "\"pages\":$pages," summary.json && ok "summary counts the pages" || not_ok "summary pages != $pages"
-twice=$(awk -F'\t' '$1 > 1' counts.txt | grep -v robots.txt | wc -l)
+twice=$(awk -F'\t' '$1 > 1' counts.txt | wc -l)
 check "no URL requested twice" 0 "$twice"
 check "out-of-scope host never requested" 0 "$(grep -c 'c\.test' counts.txt)"
 check "out-of-scope links recorded" 1 "$(q "SELECT count(*) > 0 FROM links WHERE dst LIKE 'http://c.test:%'")"

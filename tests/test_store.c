@@ -278,7 +278,7 @@ store_add_page_shows_in_pages_view_with_referrer(void **state)
     assert_int_equal(sqlite3_column_int64(st, 8), 56);
     assert_string_equal(sqlite3_column_text(st, 9), "2026-01-02T03:04:05.678Z");
     assert_int_equal(sqlite3_column_type(st, 10), SQLITE_NULL);
-    assert_int_equal(sqlite3_column_int(st, 11), 1); /* 0 means 1 */
+    assert_int_equal(sqlite3_column_int(st, 11), 0); /* 0: never requested */
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
     /* the page's URL is now done; its referrer is untouched */

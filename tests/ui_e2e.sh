@@ -141,17 +141,17 @@ check "crawl row ended as stopped" "stopped|1" \
 gap=$(q "SELECT CAST(min(gap) AS INTEGER) FROM (
            SELECT (julianday(fetched_at) - julianday(lag(fetched_at)
                    OVER (ORDER BY fetched_at))) * 86400000 AS gap
-           FROM pages WHERE url LIKE 'http://$other/%'
+           FROM pages WHERE url LIKE 'http://$other/%' AND attempts > 0
            AND fetched_at > '$t_delay' AND fetched_at < '$t_pause')
          WHERE gap IS NOT NULL")
 check "0.1 s delay honoured per host (min gap ${gap:-none} ms >= 60)" yes \
     "$([ -n "$gap" ] && [ "$gap" -ge 60 ] && echo yes)"
 check "no fetch while the crawl was paused" 0 \
-    "$(q "SELECT count(*) FROM pages WHERE fetched_at > '$t_pause'
+    "$(q "SELECT count(*) FROM pages WHERE attempts > 0 AND fetched_at > '$t_pause'
           AND fetched_at < '$t_resume'")"
 check "no fetch of the paused domain" 0 \
     "$(q "SELECT count(*) FROM pages WHERE url LIKE 'http://$sel/%'
-          AND fetched_at > '$t_hpause' AND fetched_at < '$t_end'")"
+          AND attempts > 0 AND fetched_at > '$t_hpause' AND fetched_at < '$t_end'")"
 check "the other domain fetched meanwhile" yes \
     "$([ "$(q "SELECT count(*) FROM pages WHERE url LIKE 'http://$other/%'
              AND fetched_at > '$t_hpause'")" -gt 0 ] && echo yes)"
