@@ -51,6 +51,8 @@ enum opt_id {
     O_RETRIES,
     O_RETRY_DELAY,
     O_MAX_RETRY_AFTER,
+    O_NO_ROBOTS,
+    O_MAX_CRAWL_DELAY,
     O_HELP,
     O_VERSION,
 };
@@ -80,6 +82,8 @@ static const struct option long_opts[] = {
     {"retries", required_argument, NULL, O_RETRIES},
     {"retry-delay", required_argument, NULL, O_RETRY_DELAY},
     {"max-retry-after", required_argument, NULL, O_MAX_RETRY_AFTER},
+    {"no-robots", no_argument, NULL, O_NO_ROBOTS},
+    {"max-crawl-delay", required_argument, NULL, O_MAX_CRAWL_DELAY},
     {"help", no_argument, NULL, O_HELP},
     {"version", no_argument, NULL, O_VERSION},
     {NULL, 0, NULL, 0},
@@ -101,6 +105,8 @@ config_usage(FILE *out)
         "  --per-domain N         requests in flight per host (8)\n"
         "  --delay SECONDS        gap between request starts per host (0)\n"
         "  --no-randomize-delay   use the delay as is, not 0.5x..1.5x of it\n"
+        "  --no-robots            ignore robots.txt (obeyed by default; its\n"
+        "                         Crawl-delay counts up to --max-crawl-delay 60)\n"
         "Scope\n"
         "  --seeds FILE           more start URLs, one per line\n"
         "  --depth N              link depth from the seeds (unlimited)\n"
@@ -142,6 +148,8 @@ config_init(struct config *c)
     c->retries = 2;
     c->retry_delay_ms = 1000;
     c->max_retry_after_s = 600;
+    c->robots = true;
+    c->max_crawl_delay_ms = 60000;
 }
 
 void
@@ -355,6 +363,7 @@ apply(struct config *c, int id, const char *name, const char *v,
 
     switch (id) {
     case O_HEADLESS:
+    case O_NO_ROBOTS:
     case O_NO_RANDOMIZE:
     case O_DEMO:
     case O_QUIET:
@@ -364,6 +373,8 @@ apply(struct config *c, int id, const char *name, const char *v,
             c->headless = flag;
         else if (id == O_NO_RANDOMIZE)
             c->randomize_delay = !flag;
+        else if (id == O_NO_ROBOTS)
+            c->robots = !flag;
         else if (id == O_DEMO)
             c->demo = flag;
         else
@@ -467,6 +478,8 @@ apply(struct config *c, int id, const char *name, const char *v,
             return -1;
         c->max_retry_after_s = (unsigned)n;
         return 0;
+    case O_MAX_CRAWL_DELAY:
+        return get_seconds(name, v, 86400, &c->max_crawl_delay_ms, cause);
     case O_RESOLVE:
         if (check_resolve(v, cause) != 0)
             return -1;
@@ -680,12 +693,14 @@ config_to_json(const struct config *c)
         "\"randomize_delay\":%s,\"depth\":%d,\"max_pages\":%lld,"
         "\"order\":\"%s\",\"timeout_s\":%u,\"connect_timeout_s\":%u,"
         "\"max_size\":%lld,\"retries\":%u,\"retry_delay_ms\":%u,"
-        "\"max_retry_after_s\":%u,\"user_agent\":%s",
+        "\"max_retry_after_s\":%u,\"robots\":%s,\"max_crawl_delay_ms\":%u,"
+        "\"user_agent\":%s",
         c->concurrency, c->per_domain, c->delay_ms,
         c->randomize_delay ? "true" : "false", c->max_depth,
         (long long)c->max_pages, c->order == ORDER_DFS ? "dfs" : "bfs",
         c->timeout_s, c->connect_timeout_s, (long long)c->max_size,
-        c->retries, c->retry_delay_ms, c->max_retry_after_s, ua);
+        c->retries, c->retry_delay_ms, c->max_retry_after_s,
+        c->robots ? "true" : "false", c->max_crawl_delay_ms, ua);
     char *old;
 
     free(ua);

@@ -45,6 +45,8 @@ struct config {
     unsigned retries;          /* extra attempts for transient failures */
     unsigned retry_delay_ms;   /* first backoff; doubles each attempt */
     unsigned max_retry_after_s; /* cap on a server's Retry-After */
+    bool robots;               /* obey robots.txt */
+    unsigned max_crawl_delay_ms; /* cap on a robots.txt Crawl-delay */
     bool headless;
     bool demo;
     bool quiet;                /* no progress lines in headless mode */

@@ -19,13 +19,17 @@ struct demo {
     struct httpd *httpd;
 };
 
-/* name, pages, latency, jitter, error rate, broken-link rate */
 static const struct site_host demo_hosts[] = {
-    {"fast.test", 2000, 5, 5, 0.0, 0.02},
-    {"slow.test", 220, 500, 250, 0.0, 0.02},
-    {"flaky.test", 500, 80, 60, 0.15, 0.02},
-    {"broken.test", 500, 40, 20, 0.02, 0.40},
-    {"steady.test", 600, 150, 20, 0.0, 0.0},
+    {.name = "fast.test", .pages = 2000, .latency_ms = 5, .jitter_ms = 5,
+     .broken_rate = 0.02},
+    {.name = "slow.test", .pages = 220, .latency_ms = 500, .jitter_ms = 250,
+     .broken_rate = 0.02},
+    {.name = "flaky.test", .pages = 500, .latency_ms = 80, .jitter_ms = 60,
+     .error_rate = 0.15, .broken_rate = 0.02},
+    {.name = "broken.test", .pages = 500, .latency_ms = 40, .jitter_ms = 20,
+     .error_rate = 0.02, .broken_rate = 0.40, .robots_status = 404},
+    {.name = "steady.test", .pages = 200, .latency_ms = 150, .jitter_ms = 20,
+     .crawl_delay_ms = 50},
 };
 #define DEMO_NHOSTS (sizeof(demo_hosts) / sizeof(demo_hosts[0]))
 

@@ -28,6 +28,7 @@
 #include "fetch.h"
 #include "frontier.h"
 #include "queue.h"
+#include "robots.h"
 #include "scope.h"
 #include "store.h"
 #include "throttle.h"
@@ -37,6 +38,22 @@
 #define ENGINE_COMMIT_MS 250     /* longest a finished page waits for disk */
 #define ENGINE_COMMIT_PAGES 4000 /* or this many pages, whichever first */
 #define ENGINE_PUBLISH_MS 100    /* stats refresh for the ui */
+#define ROBOTS_TTL_MS (24 * 3600 * 1000LL) /* RFC 9309: cache up to 24 h */
+#define ROBOTS_RETRY_MAX_MS (3600 * 1000LL) /* unreachable: retry at most hourly */
+
+/* Robots.txt state of a host (frontier_host.robots_state). */
+enum host_robots {
+    HR_UNKNOWN = 0, /* not fetched yet (or expired, or to retry) */
+    HR_FETCHING,    /* request in flight; the host is held */
+    HR_OK,          /* rules from a 2xx robots.txt */
+    HR_NONE,        /* 4xx or too many redirects: everything allowed */
+    HR_ERROR,       /* 5xx or unreachable: nothing allowed, retry later */
+};
+
+static const char *const host_robots_word[] = {
+    [HR_UNKNOWN] = "wait", [HR_FETCHING] = "fetch", [HR_OK] = "ok",
+    [HR_NONE] = "none",    [HR_ERROR] = "error",
+};
 
 enum host_op_kind { HOST_DELAY, HOST_LIMIT, HOST_PAUSE };
 
@@ -95,6 +112,7 @@ struct engine {
     struct retry *retry; /* min-heap on due time */
     size_t n_retry, cap_retry;
     uint64_t retries;    /* retries scheduled */
+    uint64_t robots_skipped;
     size_t retry_queued; /* retries back in the frontier, not yet sent */
     uint64_t rng;        /* backoff jitter */
 };
@@ -406,6 +424,134 @@ page_budget_left(const struct engine *e)
            e->dispatched < (uint64_t)e->cfg->max_pages;
 }
 
+static void store_failed(struct engine *e);
+
+/* --- robots.txt ----------------------------------------------------------- */
+
+static bool
+robots_due(const struct frontier_host *h, int64_t now)
+{
+    return h->robots_state == HR_UNKNOWN || h->robots_state == HR_ERROR ||
+           ((h->robots_state == HR_OK || h->robots_state == HR_NONE) &&
+            now >= h->robots_expires_ms);
+}
+
+/* May url (normalised) be fetched under its host's rules? */
+static bool
+robots_permit(const struct frontier_host *h, const char *url)
+{
+    struct url_parts p;
+
+    if (h->robots == NULL || url_split(url, &p) != 0)
+        return true;
+    return robots_allowed(h->robots, p.path);
+}
+
+/* Hold host h and fetch its robots.txt in the slot the caller took. */
+static void
+send_robots_job(struct engine *e, struct frontier_host *h)
+{
+    struct fetch_job *job = xcalloc(1, sizeof(*job));
+    char *raw = xasprintf("%s/robots.txt", h->key);
+    char url[URL_MAX];
+
+    if (url_normalize(raw, url, sizeof(url)) != URL_OK)
+        strlcopy(url, raw, sizeof(url));
+    free(raw);
+    job->url = xstrdup(url);
+    job->is_robots = true;
+    job->attempt = 1;
+    job->host = h;
+    strlcopy(job->host_key, h->key, sizeof(job->host_key));
+    h->robots_state = HR_FETCHING;
+    h->pol.hold = true;
+    frontier_host_changed(e->fr, h);
+    if (!queue_try_push(e->jobs, job))
+        fatal("internal: jobs queue full");
+    e->in_flight++;
+}
+
+/* Record url as skipped because robots.txt disallows it. */
+static void
+record_robots_skip(struct engine *e, struct frontier_host *h, int64_t id)
+{
+    struct store_page pg;
+    char stamp[32];
+
+    memset(&pg, 0, sizeof(pg));
+    iso8601_now(stamp, sizeof(stamp));
+    pg.id = id;
+    pg.fetched_at = stamp;
+    pg.error = "robots: disallowed by robots.txt";
+    pg.attempts = 0;
+    if (store_add_page(e->store, &pg) != 0)
+        store_failed(e);
+    e->pages_done++;
+    e->pending_pages++;
+    e->robots_skipped++;
+    h->c.done++;
+}
+
+static void
+skip_by_robots(struct engine *e, struct frontier_entry *fe)
+{
+    record_robots_skip(e, fe->host, fe->id);
+    frontier_entry_free(fe);
+}
+
+/* A robots.txt request came back: install its rules and release the host. */
+static void
+robots_done(struct engine *e, struct fetch_job *job, int64_t now)
+{
+    struct frontier_host *h = job->host;
+    struct robots *old = h->robots;
+    unsigned floor = 0;
+
+    h->pol.hold = false;
+    if (job->robots != NULL) {
+        h->robots = job->robots;
+        job->robots = NULL;
+        h->robots_state = HR_OK;
+        h->robots_expires_ms = now + ROBOTS_TTL_MS;
+        h->robots_failures = 0;
+        floor = robots_crawl_delay_ms(h->robots);
+        if (floor > e->cfg->max_crawl_delay_ms)
+            floor = e->cfg->max_crawl_delay_ms;
+        engine_log(e, "%s: robots.txt, %zu rules%s", h->key,
+                   robots_rule_count(h->robots),
+                   floor ? ", crawl-delay applied" : "");
+    } else if ((job->status >= 400 && job->status < 500) ||
+               (job->error != NULL &&
+                strncmp(job->error, "redirects:", 10) == 0)) {
+        /* no robots.txt (or a redirect maze): everything is allowed */
+        h->robots = robots_allow_all();
+        h->robots_state = HR_NONE;
+        h->robots_expires_ms = now + ROBOTS_TTL_MS;
+        h->robots_failures = 0;
+    } else {
+        /* 5xx or unreachable: nothing may be fetched; ask again later */
+        int64_t wait = (int64_t)e->cfg->retry_delay_ms
+                       << (h->robots_failures < 12 ? h->robots_failures : 12);
+
+        if (wait > ROBOTS_RETRY_MAX_MS)
+            wait = ROBOTS_RETRY_MAX_MS;
+        if (wait < 1000)
+            wait = 1000;
+        h->robots = robots_disallow_all();
+        h->robots_state = HR_ERROR;
+        h->robots_failures++;
+        if (now + wait > h->pol.next_ok_ms)
+            h->pol.next_ok_ms = now + wait;
+        engine_log(e, "%s: robots.txt unreachable (%s); host waits %llds",
+                   h->key, job->error ? job->error : "server error",
+                   (long long)(wait / 1000));
+    }
+    robots_free(old);
+    h->pol.floor_ms = floor;
+    frontier_host_changed(e->fr, h);
+    fetch_job_free(job);
+}
+
 /* Hand ready URLs to the fetchers. Returns the time until the next host is
  * ready, or -1 if that depends on a request finishing. */
 static int64_t
@@ -423,6 +569,19 @@ dispatch(struct engine *e, int64_t now)
             fe = frontier_take_retry(e->fr, now);
         if (fe == NULL)
             return page_budget_left(e) ? wait : -1;
+        if (e->cfg->robots && robots_due(fe->host, now)) {
+            /* the slot just taken goes to the host's robots.txt */
+            struct frontier_host *h = fe->host;
+
+            frontier_requeue(e->fr, fe);
+            send_robots_job(e, h);
+            continue;
+        }
+        if (e->cfg->robots && !robots_permit(fe->host, fe->url)) {
+            frontier_finished(e->fr, fe->host); /* nothing was sent */
+            skip_by_robots(e, fe);
+            continue;
+        }
         job = xcalloc(1, sizeof(*job));
         job->url = fe->url; /* ownership moves to the job */
         fe->url = NULL;
@@ -625,6 +784,10 @@ finish_job(struct engine *e, struct fetch_job *job)
     frontier_finished(e->fr, h);
     e->in_flight--;
     count_latency(&h->c, job->elapsed_ms);
+    if (job->is_robots) {
+        robots_done(e, job, now_ms());
+        return;
+    }
     if (maybe_retry(e, job, now_ms()))
         return;
     e->pages_done++;
@@ -663,8 +826,22 @@ finish_job(struct engine *e, struct fetch_job *job)
             bool queue = l->follow && depth_ok && !e->stopping &&
                          url_host_key(url, key, sizeof(key)) == 0;
 
+            struct frontier_host *dh = NULL;
+
+            if (queue && e->cfg->robots) {
+                dh = frontier_host_find(e->fr, key);
+                if (dh != NULL && !robots_due(dh, now_ms()) &&
+                    dh->robots_state != HR_FETCHING &&
+                    !robots_permit(dh, url))
+                    queue = false; /* recorded as skipped below */
+                else
+                    dh = NULL;
+            }
             rc |= store_add_url(e->store, l->id, url, depth, job->id,
-                                queue ? URL_STATE_QUEUED : URL_STATE_OUT);
+                                queue || dh ? URL_STATE_QUEUED
+                                            : URL_STATE_OUT);
+            if (dh != NULL)
+                record_robots_skip(e, dh, l->id);
             if (queue)
                 frontier_push(e->fr, key, url, l->id, job->id, depth);
         }
@@ -727,6 +904,9 @@ host_stats_fill(struct engine *e, struct frontier_host *h, int64_t now,
         out->pages_per_min =
             window > 1000 ? (double)h->c.minute_done * 60000.0 / window : 0;
     out->paused = h->pol.paused;
+    strlcopy(out->robots,
+             e->cfg->robots ? host_robots_word[h->robots_state] : "off",
+             sizeof(out->robots));
     ready = h->pol.next_ok_ms - now;
     out->ready_in_ms = h->queued > 0 && ready > 0 ? ready : 0;
 }
@@ -785,6 +965,7 @@ publish(struct engine *e, int64_t now)
     p->errors = e->errors;
     p->retries = e->retries;
     p->retry_pending = e->n_retry;
+    p->robots_skipped = e->robots_skipped;
     memcpy(p->status, e->status, sizeof(p->status));
     p->bytes = e->bytes;
     p->links = e->links;
@@ -979,7 +1160,7 @@ engine_summary_json(struct engine *e, char *out, size_t outsz)
              "{\"outcome\":%s,\"pages\":%llu,\"errors\":%llu,"
              "\"status\":{\"1xx\":%llu,\"2xx\":%llu,\"3xx\":%llu,"
              "\"4xx\":%llu,\"5xx\":%llu},\"links\":%llu,\"bytes\":%llu,"
-             "\"retries\":%llu,\"queued\":%zu,\"known_urls\":%zu,"
+             "\"retries\":%llu,\"robots_skipped\":%llu,\"queued\":%zu,\"known_urls\":%zu,"
              "\"hosts\":%zu,"
              "\"elapsed_s\":%.3f,\"pages_per_s\":%.1f,\"db\":%s%s%s}",
              outcome, (unsigned long long)e->pages_done,
@@ -990,6 +1171,7 @@ engine_summary_json(struct engine *e, char *out, size_t outsz)
              (unsigned long long)e->status[3],
              (unsigned long long)e->status[4], (unsigned long long)e->links,
              (unsigned long long)e->bytes, (unsigned long long)e->retries,
+             (unsigned long long)e->robots_skipped,
              frontier_queued(e->fr) + e->n_retry,
              frontier_seen_count(e->fr), frontier_host_count(e->fr), secs,
              secs > 0 ? (double)e->pages_done / secs : 0.0,

@@ -65,7 +65,9 @@ struct host_stats {
     unsigned delay_ms;         /* effective delay */
     double pages_per_min;      /* over the last minute */
     bool paused;
-    int64_t ready_in_ms;       /* >0: waiting for its delay */
+    int64_t ready_in_ms;       /* >0: waiting (delay, Retry-After, robots) */
+    char robots[8];            /* robots.txt: off, wait, fetch, ok, none,
+                                  error */
 };
 
 struct engine_stats {
@@ -77,6 +79,7 @@ struct engine_stats {
     uint64_t errors;        /* pages with error set */
     uint64_t retries;       /* retries scheduled */
     uint64_t retry_pending; /* URLs waiting for their retry */
+    uint64_t robots_skipped; /* URLs not fetched because of robots.txt */
     uint64_t status[5];     /* responses by class 1xx..5xx */
     uint64_t bytes;         /* body bytes received */
     uint64_t links;         /* link rows recorded */

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "extract.h"
 #include "queue.h"
+#include "robots.h"
 #include "scope.h"
 #include "url.h"
 #include "util.h"
@@ -42,6 +43,7 @@ struct worker {
     size_t body_len, body_cap;
     int64_t received;
     bool type_known, is_html, too_large, first_byte;
+    bool robots; /* keep any body type, up to ROBOTS_MAX_BYTES */
     unsigned abort_gen; /* pool->abort_gen when the request started */
     char errbuf[CURL_ERROR_SIZE];
 };
@@ -93,6 +95,7 @@ fetch_job_free(struct fetch_job *job)
     free(job->error);
     free(job->links);
     free(job->arena);
+    robots_free(job->robots);
     free(job);
 }
 
@@ -196,8 +199,15 @@ on_write(char *data, size_t size, size_t nmemb, void *u)
         char *ct = NULL;
 
         curl_easy_getinfo(w->curl, CURLINFO_CONTENT_TYPE, &ct);
-        w->is_html = type_is_html(ct);
+        w->is_html = w->robots || type_is_html(ct);
         w->type_known = true;
+    }
+    if (w->robots && w->body_len + n > ROBOTS_MAX_BYTES) {
+        /* RFC 9309: parse at least 500 KiB; the rest is ignored */
+        n = ROBOTS_MAX_BYTES - w->body_len;
+        w->too_large = true;
+        if (n == 0)
+            return 0;
     }
     if (w->received + (int64_t)n > max) {
         w->too_large = true;
@@ -400,6 +410,9 @@ fetch_one(struct worker *w, struct fetch_job *job)
     w->body_len = 0;
     w->received = 0;
     w->type_known = w->is_html = w->too_large = w->first_byte = false;
+    w->robots = job->is_robots;
+    /* RFC 9309: follow at most five redirects for robots.txt */
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, job->is_robots ? 5L : 10L);
     w->errbuf[0] = '\0';
     w->abort_gen =
         atomic_load_explicit(&w->pool->abort_gen, memory_order_relaxed);
@@ -429,6 +442,15 @@ fetch_one(struct worker *w, struct fetch_job *job)
                 job->retry_after_s = (int64_t)ra;
         }
     }
+    if (w->robots) {
+        /* a truncated robots.txt is parsed as far as it goes */
+        if ((rc == CURLE_OK || w->too_large) && status >= 200 && status < 300)
+            job->robots = robots_parse(w->body, w->body_len,
+                                       w->pool->cfg->user_agent);
+        if (w->too_large)
+            rc = CURLE_OK;
+        w->too_large = false;
+    }
     if (rc != CURLE_OK) {
         const char *detail = w->errbuf[0] ? w->errbuf : curl_easy_strerror(rc);
 
@@ -439,7 +461,7 @@ fetch_one(struct worker *w, struct fetch_job *job)
             job->error = xasprintf("%s: %s", error_word(rc, w), detail);
         return;
     }
-    if (w->is_html && job->final_url != NULL) {
+    if (w->is_html && !w->robots && job->final_url != NULL) {
         set_state(w->pool, w->idx, WORKER_PARSING, NULL);
         parse_links(w, job);
     }

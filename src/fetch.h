@@ -18,6 +18,7 @@
 
 struct config;
 struct extractor;
+struct robots;
 struct scope;
 struct queue;
 struct fetch_pool;
@@ -38,6 +39,7 @@ struct fetch_job {
     int64_t referrer;
     unsigned depth;
     unsigned attempt;         /* 1 for the first try */
+    bool is_robots;           /* a host's /robots.txt, not a page */
     void *host;               /* engine's handle for the host (opaque) */
     char host_key[ENGINE_HOST_LEN];
     /* out: set by the worker */
@@ -55,6 +57,7 @@ struct fetch_job {
     size_t links_dropped;
     char *arena;              /* strings of links[] */
     size_t arena_len;
+    struct robots *robots;    /* parsed rules of a 2xx robots.txt; owned */
 };
 
 void fetch_job_free(struct fetch_job *job);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "robots.h"
 #include "url.h"
 #include "util.h"
 
@@ -86,6 +87,7 @@ frontier_free(struct frontier *f)
             frontier_entry_free(h->heap[j]);
         free(h->heap);
         free(h->key);
+        robots_free(h->robots);
         free(h);
     }
     free(f->hosts);

@@ -16,6 +16,7 @@
 #include "throttle.h"
 
 struct frontier;
+struct robots;
 
 /* Per-host counters the engine keeps for the dashboard. */
 #define FRONTIER_LAT_SAMPLES 64
@@ -34,6 +35,11 @@ struct frontier_host {
     struct throttle_host pol;  /* politeness state */
     struct host_counters c;
     size_t queued;             /* URLs waiting */
+    /* robots.txt, managed by the engine */
+    struct robots *robots;     /* rules in force (owned), NULL before any */
+    int robots_state;          /* the engine's enum host_robots */
+    int64_t robots_expires_ms; /* fetch again after this */
+    unsigned robots_failures;  /* consecutive unreachable fetches */
     /* private below */
     struct frontier_entry **heap;
     size_t heap_cap;

@@ -444,7 +444,10 @@ route(const struct site *s, int hi, const char *path, struct route *r)
     } else {
         return;
     }
-    r->status = r->kind == ROUTE_PAGE ? page_status(h, r->num) : 200;
+    r->status = r->kind == ROUTE_PAGE ? page_status(h, r->num)
+                : r->kind == ROUTE_ROBOTS && h->prof.robots_status > 0
+                    ? h->prof.robots_status
+                    : 200;
 }
 
 /* ---- links -------------------------------------------------------------- */
@@ -1265,8 +1268,17 @@ serve(struct site *s, const char *host, const char *rawhost, const char *target,
         break;
     case ROUTE_ROBOTS:
         resp->content_type = "text/plain";
-        resp->body = ROBOTS_TXT;
-        resp->body_len = sizeof(ROBOTS_TXT) - 1;
+        if (s->hosts[hi].prof.crawl_delay_ms > 0) {
+            char *txt = xasprintf("%sCrawl-delay: %u.%03u\n", ROBOTS_TXT,
+                                  s->hosts[hi].prof.crawl_delay_ms / 1000,
+                                  s->hosts[hi].prof.crawl_delay_ms % 1000);
+
+            resp->body = resp->body_owned = txt;
+            resp->body_len = strlen(txt);
+        } else {
+            resp->body = ROBOTS_TXT;
+            resp->body_len = sizeof(ROBOTS_TXT) - 1;
+        }
         break;
     case ROUTE_NOT_FOUND:
         set_status_page(resp, 404, hi < 0 ? "Unknown host." : "No such page.");

@@ -35,6 +35,8 @@ struct site_host {
     unsigned jitter_ms;  /* latency varies by +-jitter_ms, randomly */
     double error_rate;   /* fraction of pages (never "/") giving 500/503 */
     double broken_rate;  /* fraction of pages linking to a 404 page */
+    int robots_status;   /* status of /robots.txt; 0 means 200 */
+    unsigned crawl_delay_ms; /* > 0: robots.txt carries this Crawl-delay */
 };
 
 struct site;

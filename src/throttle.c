@@ -27,12 +27,16 @@ throttle_host_init(struct throttle_host *h)
     h->delay_ms = -1;
     h->limit = -1;
     h->paused = false;
+    h->hold = false;
+    h->floor_ms = 0;
 }
 
 unsigned
 throttle_delay(const struct throttle *t, const struct throttle_host *h)
 {
-    return h->delay_ms >= 0 ? (unsigned)h->delay_ms : t->delay_ms;
+    unsigned d = h->delay_ms >= 0 ? (unsigned)h->delay_ms : t->delay_ms;
+
+    return d > h->floor_ms ? d : h->floor_ms;
 }
 
 unsigned
@@ -44,7 +48,7 @@ throttle_limit(const struct throttle *t, const struct throttle_host *h)
 int64_t
 throttle_ready_at(const struct throttle *t, const struct throttle_host *h)
 {
-    if (h->paused || h->in_flight >= throttle_limit(t, h))
+    if (h->paused || h->hold || h->in_flight >= throttle_limit(t, h))
         return INT64_MAX;
     return h->next_ok_ms;
 }

@@ -25,18 +25,20 @@ struct throttle_host {
     unsigned in_flight;
     int delay_ms;       /* override, or -1 for the global delay */
     int limit;          /* override, or -1 for the global per_host */
-    bool paused;
+    unsigned floor_ms;  /* the site's own minimum (robots Crawl-delay) */
+    bool paused;        /* by the user */
+    bool hold;          /* by the engine: waiting for robots.txt */
 };
 
 void throttle_init(struct throttle *t, unsigned delay_ms, unsigned per_host,
                    bool randomize, uint64_t seed);
 void throttle_host_init(struct throttle_host *h);
 
-/* Effective delay and in-flight limit of h. */
+/* Effective delay (never below floor_ms) and in-flight limit of h. */
 unsigned throttle_delay(const struct throttle *t, const struct throttle_host *h);
 unsigned throttle_limit(const struct throttle *t, const struct throttle_host *h);
 
-/* Earliest time a request to h may start; INT64_MAX while h is paused or
+/* Earliest time a request to h may start; INT64_MAX while h is paused, held or
  * at its in-flight limit (that changes only through throttle_finished or a
  * new limit). */
 int64_t throttle_ready_at(const struct throttle *t,

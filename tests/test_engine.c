@@ -35,11 +35,13 @@ struct fixture {
 };
 
 static const struct site_host hosts[] = {
-    /* name, pages, latency, jitter, error rate, broken-link rate */
-    {"a.test", 300, 0, 0, 0.05, 0.10},
-    {"b.test", 120, 0, 0, 0.0, 0.05},
-    {"c.test", 50, 0, 0, 0.0, 0.0},     /* never seeded: out of scope */
-    {"slow.test", 2000, 100, 0, 0.0, 0.0},
+    {.name = "a.test", .pages = 300, .error_rate = 0.05, .broken_rate = 0.1},
+    {.name = "b.test", .pages = 120, .broken_rate = 0.05},
+    {.name = "c.test", .pages = 50}, /* never seeded: out of scope */
+    {.name = "slow.test", .pages = 2000, .latency_ms = 100},
+    {.name = "r503.test", .pages = 50, .robots_status = 503},
+    {.name = "r404.test", .pages = 20, .robots_status = 404},
+    {.name = "delay.test", .pages = 200, .crawl_delay_ms = 300},
 };
 
 static void
@@ -192,8 +194,8 @@ crawl_matches_expected_set(void **state)
     f->cfg.retries = 0; /* each URL exactly once, 5xx pages included */
     seeds[0] = s0 = xstrdup(f->cfg.seeds.v[0]);
     seeds[1] = s1 = xstrdup(f->cfg.seeds.v[1]);
-    assert_int_equal(site_expected(f->site, seeds, 2, allowed, 2, 0, &exp,
-                                   &n_exp),
+    assert_int_equal(site_expected(f->site, seeds, 2, allowed, 2,
+                                   SITE_EXPECT_ROBOTS, &exp, &n_exp),
                      0);
     assert_true(n_exp > 400);
     e = start(f);
@@ -222,9 +224,30 @@ crawl_matches_expected_set(void **state)
                                                             exp[i].url));
     }
     sqlite3_finalize(st);
-    /* and nothing else */
-    assert_int_equal(query_int(db, "SELECT count(*) FROM pages"),
+    /* and nothing else, but the URLs robots.txt disallows: recorded as
+     * skipped, never requested */
+    assert_true(query_int(db, "SELECT count(*) FROM pages WHERE error LIKE "
+                              "'robots:%' AND url LIKE '%/private/%' AND "
+                              "status IS NULL AND attempts = 0") > 0);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM pages WHERE error IS "
+                                   "NULL OR error NOT LIKE 'robots:%'"),
                      (long long)n_exp);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT url FROM pages WHERE error "
+                                        "LIKE 'robots:%'",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        assert_int_equal(site_request_count(
+                             f->site, (const char *)sqlite3_column_text(st, 0)),
+                         0);
+    sqlite3_finalize(st);
+    {
+        char *rb = xasprintf("http://a.test:%u/robots.txt", f->port);
+
+        assert_int_equal(site_request_count(f->site, rb), 1);
+        free(rb);
+    }
     /* out-of-scope links are recorded, never fetched */
     assert_true(query_int(db, "SELECT count(*) FROM links WHERE dst LIKE "
                               "'http://c.test:%'") > 0);
@@ -282,7 +305,10 @@ depth_and_max_pages_limit_the_crawl(void **state)
     engine_join(e);
     engine_free(e);
     db = open_db(f);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM pages"), 25);
+    /* 25 requested; URLs skipped by robots.txt are rows too */
+    assert_int_equal(query_int(db, "SELECT count(*) FROM pages WHERE "
+                                   "attempts > 0"),
+                     25);
     s = query_text(db, "SELECT outcome FROM crawl ORDER BY id DESC LIMIT 1");
     assert_string_equal(s, "max-pages");
     free(s);
@@ -421,6 +447,7 @@ errors_are_recorded_and_stop_aborts_hung_requests(void **state)
     add_seed(f, "a.test", "/t/redirect/3");
     config_list_add(&f->cfg.seeds, "http://127.0.0.1:1/");
     f->cfg.max_size = 100000;
+    f->cfg.robots = false; /* 127.0.0.1:1 has no robots.txt to ask */
     e = start(f);
     WAIT_FOR(f, e, 3000, f->st->pages_done >= 4);
     t0 = now_ms();
@@ -511,6 +538,54 @@ transient_failures_are_retried_with_backoff_and_retry_after(void **state)
     free(u);
 }
 
+/* robots.txt: a 5xx holds its host entirely, a 404 allows everything,
+ * and a Crawl-delay spaces the requests to its host. */
+static void
+robots_outcomes_hold_allow_and_slow_hosts(void **state)
+{
+    struct fixture *f = *state;
+    struct engine *e;
+    uint64_t delay_done = 0, r404_done = 0, r503_done = 1;
+    unsigned i;
+    bool r503_error = false;
+    char *u;
+
+    add_seed(f, "r503.test", "/");
+    add_seed(f, "r404.test", "/");
+    add_seed(f, "delay.test", "/");
+    f->cfg.randomize_delay = false;
+    f->cfg.retry_delay_ms = 5000; /* the 5xx host waits past the test */
+    e = start(f);
+    sleep_ms(1300);
+    engine_snapshot(e, f->st);
+    for (i = 0; i < f->st->n_hosts; i++) {
+        const struct host_stats *h = &f->st->hosts[i];
+
+        if (strncmp(h->key, "http://r503.test:", 17) == 0) {
+            r503_done = h->done;
+            r503_error = strcmp(h->robots, "error") == 0;
+        } else if (strncmp(h->key, "http://r404.test:", 17) == 0) {
+            r404_done = h->done;
+        } else if (strncmp(h->key, "http://delay.test:", 18) == 0) {
+            delay_done = h->done;
+            assert_int_equal(h->delay_ms, 300);
+            assert_string_equal(h->robots, "ok");
+        }
+    }
+    engine_stop(e, 0);
+    engine_join(e);
+    engine_free(e);
+    assert_int_equal(r503_done, 0);
+    assert_true(r503_error);
+    u = xasprintf("http://r503.test:%u/", f->port);
+    assert_int_equal(site_request_count(f->site, u), 0);
+    free(u);
+    assert_true(r404_done > 10); /* everything allowed, no delay */
+    /* one start per 300 ms over 1.3 s, after robots.txt: 3 to 5 pages */
+    assert_true(delay_done >= 3);
+    assert_true(delay_done <= 5);
+}
+
 int
 main(void)
 {
@@ -531,6 +606,8 @@ main(void)
         cmocka_unit_test_setup_teardown(
             transient_failures_are_retried_with_backoff_and_retry_after,
             setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            robots_outcomes_hold_allow_and_slow_hosts, setup, teardown),
     };
 
     if (fetch_global_init() != 0)

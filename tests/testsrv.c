@@ -33,7 +33,8 @@ usage(FILE *out)
           "               [--max-conns N] [--counts FILE] [--no-counts]\n"
           "               [--expected FILE [--seed URL]... [--robots]\n"
           "                [--scope a.test,b.test]]\n"
-          "--host keys: pages, latency, jitter, errors, broken; e.g.\n"
+          "--host keys: pages, latency, jitter, errors, broken, robots (status\n"
+          "  of /robots.txt), crawl-delay (ms); e.g.\n"
           "  --host slow.test:pages=500:latency=300:errors=0.1\n"
           "See doc/testsrv.md.\n",
           out);
@@ -154,6 +155,10 @@ add_host(struct opts *o, const char *spec)
             h->error_rate = rate(eq + 1, "errors");
         else if (strcmp(tok, "broken") == 0)
             h->broken_rate = rate(eq + 1, "broken");
+        else if (strcmp(tok, "robots") == 0)
+            h->robots_status = (int)num(eq + 1, 999, "robots");
+        else if (strcmp(tok, "crawl-delay") == 0)
+            h->crawl_delay_ms = (unsigned)num(eq + 1, 86400000, "crawl-delay");
         else
             die_usage("unknown host option \"%s\"", tok);
     }
