@@ -52,6 +52,7 @@ enum opt_id {
     O_RETRY_DELAY,
     O_MAX_RETRY_AFTER,
     O_NO_ROBOTS,
+    O_LOW_SPEED_TIME,
     O_MAX_CRAWL_DELAY,
     O_HELP,
     O_VERSION,
@@ -83,6 +84,7 @@ static const struct option long_opts[] = {
     {"retry-delay", required_argument, NULL, O_RETRY_DELAY},
     {"max-retry-after", required_argument, NULL, O_MAX_RETRY_AFTER},
     {"no-robots", no_argument, NULL, O_NO_ROBOTS},
+    {"low-speed-time", required_argument, NULL, O_LOW_SPEED_TIME},
     {"max-crawl-delay", required_argument, NULL, O_MAX_CRAWL_DELAY},
     {"help", no_argument, NULL, O_HELP},
     {"version", no_argument, NULL, O_VERSION},
@@ -116,7 +118,8 @@ config_usage(FILE *out)
         "  --allow REGEX          only URLs matching one of these (repeatable)\n"
         "  --deny REGEX           never URLs matching any of these (repeatable)\n"
         "Requests\n"
-        "  --timeout SECONDS      whole request (30); --connect-timeout (10)\n"
+        "  --timeout SECONDS      whole request (30); --connect-timeout (10);\n"
+        "                         --low-speed-time S: abort under 100 B/s (15)\n"
         "  --max-size BYTES       largest body, after decoding (10485760)\n"
         "  --user-agent STRING    (crawltop/" CRAWLTOP_VERSION ")\n"
         "  --resolve HOST:PORT:ADDR  as curl --resolve (repeatable)\n"
@@ -144,6 +147,7 @@ config_init(struct config *c)
     c->order = ORDER_BFS;
     c->timeout_s = 30;
     c->connect_timeout_s = 10;
+    c->low_speed_time_s = 15;
     c->max_size = 10 * 1024 * 1024;
     c->retries = 2;
     c->retry_delay_ms = 1000;
@@ -454,6 +458,11 @@ apply(struct config *c, int id, const char *name, const char *v,
             return -1;
         c->connect_timeout_s = (unsigned)n;
         return 0;
+    case O_LOW_SPEED_TIME:
+        if (get_uint(name, v, 0, 86400, &n, cause) != 0)
+            return -1;
+        c->low_speed_time_s = (unsigned)n;
+        return 0;
     case O_MAX_SIZE:
         if (get_uint(name, v, 1, INT64_MAX / 4, &n, cause) != 0)
             return -1;
@@ -692,13 +701,15 @@ config_to_json(const struct config *c)
         "{\"concurrency\":%u,\"per_domain\":%u,\"delay_ms\":%u,"
         "\"randomize_delay\":%s,\"depth\":%d,\"max_pages\":%lld,"
         "\"order\":\"%s\",\"timeout_s\":%u,\"connect_timeout_s\":%u,"
+        "\"low_speed_time_s\":%u,"
         "\"max_size\":%lld,\"retries\":%u,\"retry_delay_ms\":%u,"
         "\"max_retry_after_s\":%u,\"robots\":%s,\"max_crawl_delay_ms\":%u,"
         "\"user_agent\":%s",
         c->concurrency, c->per_domain, c->delay_ms,
         c->randomize_delay ? "true" : "false", c->max_depth,
         (long long)c->max_pages, c->order == ORDER_DFS ? "dfs" : "bfs",
-        c->timeout_s, c->connect_timeout_s, (long long)c->max_size,
+        c->timeout_s, c->connect_timeout_s, c->low_speed_time_s,
+        (long long)c->max_size,
         c->retries, c->retry_delay_ms, c->max_retry_after_s,
         c->robots ? "true" : "false", c->max_crawl_delay_ms, ua);
     char *old;

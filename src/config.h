@@ -41,6 +41,7 @@ struct config {
     enum crawl_order order;
     unsigned timeout_s;
     unsigned connect_timeout_s;
+    unsigned low_speed_time_s; /* abort under 100 bytes/s for this long */
     int64_t max_size;          /* bytes, per response (decoded) */
     unsigned retries;          /* extra attempts for transient failures */
     unsigned retry_delay_ms;   /* first backoff; doubles each attempt */

@@ -28,6 +28,9 @@
 #include "url.h"
 #include "util.h"
 
+/* Body buffer a worker keeps between requests; a larger one is freed. */
+#define FETCH_KEEP_BUFFER (1024 * 1024)
+
 struct fetch_pool;
 
 struct worker {
@@ -261,6 +264,10 @@ easy_new(struct worker *w)
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)cfg->timeout_s);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)cfg->connect_timeout_s);
+    if (cfg->low_speed_time_s > 0) { /* a trickling body is abandoned */
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 100L);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)cfg->low_speed_time_s);
+    }
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cfg->max_size);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* all curl knows */
     curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
@@ -287,7 +294,8 @@ error_word(CURLcode rc, const struct worker *w)
     case CURLE_FILESIZE_EXCEEDED:
         return "too-large";
     case CURLE_OPERATION_TIMEDOUT:
-        return "timeout";
+        /* the low-speed limit reports the same code */
+        return strstr(w->errbuf, "too slow") != NULL ? "slow" : "timeout";
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
         return "dns";
@@ -508,6 +516,12 @@ worker_main(void *arg)
             break; /* queue closed */
         set_state(p, w->idx, WORKER_CONNECTING, job);
         fetch_one(w, job);
+        if (w->body_cap > FETCH_KEEP_BUFFER) {
+            /* one huge page must not pin its buffer for the whole crawl */
+            free(w->body);
+            w->body = NULL;
+            w->body_cap = 0;
+        }
         count_request(p, w->idx);
         set_state(p, w->idx, WORKER_IDLE, NULL);
         if (!queue_push(p->results, job))

@@ -1177,6 +1177,19 @@ serve_test(const char *rawhost, const char *path, uint64_t count,
                        (unsigned long long)m, (unsigned long long)m);
         buf_str(&b, "</ul>\n</body>\n</html>\n");
         set_buf_body(resp, &b, HTML_TYPE);
+    } else if (strcmp(rest, "long-url") == 0) {
+        /* a link to a URL of over 9 KiB, and a normal one */
+        char *q = xmalloc(9001);
+
+        memset(q, 'x', 9000);
+        q[9000] = '\0';
+        buf_str(&b, "<!DOCTYPE html>\n<html><head><title>Long URL</title>"
+                    "</head><body><a href=\"/t/status/200?q=");
+        buf_str(&b, q);
+        buf_str(&b, "\">too long</a> <a href=\"/t/status/200?short\">"
+                    "short</a></body></html>\n");
+        set_buf_body(resp, &b, HTML_TYPE);
+        free(q);
     } else if (strcmp(rest, "escape") == 0) {
         resp->content_type = HTML_TYPE;
         resp->body = ESCAPE_HTML;

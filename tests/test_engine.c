@@ -448,6 +448,7 @@ errors_are_recorded_and_stop_aborts_hung_requests(void **state)
     config_list_add(&f->cfg.seeds, "http://127.0.0.1:1/");
     f->cfg.max_size = 100000;
     f->cfg.robots = false; /* 127.0.0.1:1 has no robots.txt to ask */
+    f->cfg.retries = 0;    /* the refused connection is final at once */
     e = start(f);
     WAIT_FOR(f, e, 3000, f->st->pages_done >= 4);
     t0 = now_ms();

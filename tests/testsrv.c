@@ -6,8 +6,12 @@
  *
  * Thread: main waits in sigwait(); SIGTERM/SIGINT are blocked everywhere.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -31,6 +35,7 @@ usage(FILE *out)
           "               [--pages N] [--latency-ms MS] [--jitter-ms MS]\n"
           "               [--error-rate F] [--broken-rate F]\n"
           "               [--max-conns N] [--counts FILE] [--no-counts]\n"
+          "               [--blackhole-port-file FILE]\n"
           "               [--expected FILE [--seed URL]... [--robots]\n"
           "                [--scope a.test,b.test]]\n"
           "--host keys: pages, latency, jitter, errors, broken, robots (status\n"
@@ -113,6 +118,7 @@ struct opts {
     size_t nscope;
     unsigned port, max_conns;
     const char *port_file, *pid_file, *counts, *expected;
+    const char *blackhole_file;
     bool robots, no_counts;
 };
 
@@ -221,6 +227,7 @@ parse_args(struct opts *o, int argc, char **argv)
         O_ROBOTS,
         O_SCOPE,
         O_MAX_CONNS,
+        O_BLACKHOLE,
         O_HELP,
     };
     static const struct option longopts[] = {
@@ -241,6 +248,7 @@ parse_args(struct opts *o, int argc, char **argv)
         {"robots", no_argument, NULL, O_ROBOTS},
         {"scope", required_argument, NULL, O_SCOPE},
         {"max-conns", required_argument, NULL, O_MAX_CONNS},
+        {"blackhole-port-file", required_argument, NULL, O_BLACKHOLE},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -260,6 +268,9 @@ parse_args(struct opts *o, int argc, char **argv)
             break;
         case O_PID_FILE:
             o->pid_file = optarg;
+            break;
+        case O_BLACKHOLE:
+            o->blackhole_file = optarg;
             break;
         case O_HOSTS:
             nlist = 0;
@@ -370,6 +381,38 @@ write_expected(struct site *s, const struct opts *o)
     return rc;
 }
 
+/* A port on 127.0.0.1 where connecting never completes: a listener with
+ * the smallest backlog that never accepts, its queue filled by our own
+ * connections, so the kernel drops further SYNs (a connect time-out without
+ * leaving loopback). Returns the port, or 0; the sockets stay open in fds. */
+static unsigned
+blackhole_open(int fds[4])
+{
+    struct sockaddr_in a;
+    socklen_t alen = sizeof(a);
+    int i;
+
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fds[0] = socket(AF_INET, SOCK_STREAM, 0);
+    if (fds[0] < 0 || bind(fds[0], (struct sockaddr *)&a, sizeof(a)) != 0 ||
+        listen(fds[0], 0) != 0 ||
+        getsockname(fds[0], (struct sockaddr *)&a, &alen) != 0)
+        return 0;
+    for (i = 1; i < 4; i++) {
+        fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+        if (fds[i] < 0)
+            return 0;
+        fcntl(fds[i], F_SETFL, O_NONBLOCK);
+        if (connect(fds[i], (struct sockaddr *)&a, sizeof(a)) != 0 &&
+            errno != EINPROGRESS)
+            return 0;
+    }
+    usleep(100000); /* let the handshakes fill the accept queue */
+    return ntohs(a.sin_port);
+}
+
 static int
 serve(struct site *s, const struct opts *o)
 {
@@ -380,7 +423,7 @@ serve(struct site *s, const struct opts *o)
     struct httpd *h;
     sigset_t set;
     char *cause = NULL, *text;
-    int sig, rc = 0;
+    int sig, rc = 0, bh[4] = {-1, -1, -1, -1};
 
     /* Block the stop signals before any thread exists, so every thread
      * inherits the mask and only sigwait() below sees them. */
@@ -408,6 +451,14 @@ serve(struct site *s, const struct opts *o)
             rc = -1;
         free(text);
     }
+    if (o->blackhole_file != NULL) {
+        unsigned bport = blackhole_open(bh);
+
+        text = xasprintf("%u\n", bport);
+        if (bport == 0 || write_file(o->blackhole_file, text) != 0)
+            rc = -1;
+        free(text);
+    }
     printf("port %u\n", httpd_port(h));
     fflush(stdout);
 
@@ -425,6 +476,9 @@ serve(struct site *s, const struct opts *o)
     }
     if (o->pid_file != NULL)
         unlink(o->pid_file);
+    for (int i = 0; i < 4; i++)
+        if (bh[i] >= 0)
+            close(bh[i]);
     return rc;
 }
 
