@@ -9,6 +9,7 @@
  * from column widths so that no character is cut.
  */
 #include <curses.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,56 @@ seg(const struct ui *ui, WINDOW *w, int y, int *x, int maxx, const char *label,
     return true;
 }
 
+/* One "label value" of a header line; the lowest prio goes first when the
+ * line is too narrow. */
+struct hseg {
+    const char *label;
+    char value[48];
+    attr_t attr;
+    int prio;
+};
+
+#define HSEG_MAX 12
+
+/* Add a segment to segs[*n]; value is printf-formatted. */
+static void __attribute__((format(printf, 6, 7)))
+hseg_add(struct hseg *segs, int *n, int prio, attr_t a, const char *label,
+         const char *fmt, ...)
+{
+    struct hseg *g;
+    va_list ap;
+
+    if (*n >= HSEG_MAX)
+        return;
+    g = &segs[(*n)++];
+    g->label = label;
+    g->attr = a;
+    g->prio = prio;
+    va_start(ap, fmt);
+    vsnprintf(g->value, sizeof(g->value), fmt, ap);
+    va_end(ap);
+}
+
+/* Draw the segments that fit between x and maxx on row y, in order. */
+static void
+hseg_draw(const struct ui *ui, WINDOW *w, int y, int x, int maxx,
+          const struct hseg *segs, int n)
+{
+    int cols[HSEG_MAX] = {0}, prio[HSEG_MAX] = {0}, i;
+    bool show[HSEG_MAX];
+
+    for (i = 0; i < n; i++) {
+        cols[i] = ui_text_cols(segs[i].label, strlen(segs[i].label)) +
+                  ui_text_cols(segs[i].value, strlen(segs[i].value)) +
+                  (segs[i].label[0] ? 1 : 0);
+        prio[i] = segs[i].prio;
+    }
+    ui_segs_fit(cols, prio, n, maxx - x, show);
+    for (i = 0; i < n; i++)
+        if (show[i])
+            seg(ui, w, y, &x, maxx, segs[i].label, segs[i].value, segs[i].attr);
+}
+
 static const char *
 phase_name(const struct ui *ui, const struct engine_stats *st, attr_t *a)
 {
@@ -149,14 +200,24 @@ phase_name(const struct ui *ui, const struct engine_stats *st, attr_t *a)
     return "?";
 }
 
+/*
+ * Header: what is happening (line 0), rates (1), outcomes (2) and the
+ * knobs; on a 4-line header the knobs get line 3 to themselves, else they
+ * share line 2 and segments drop by priority when it is too narrow.
+ */
 static void
 draw_header(struct ui *ui, WINDOW *w, const struct engine_stats *st,
             const struct ui_rect *r)
 {
+    static const char *const cls[] = {"2xx", "3xx", "4xx", "5xx"};
+    static const int cls_pair[] = {PAIR_OK, PAIR_TITLE, PAIR_WARN, PAIR_BAD};
+    static const int cls_prio[] = {9, 6, 8, 9};
     char v[64], spark[ENGINE_RATE_SAMPLES * 3 + 1], badge[16];
-    int x, maxx = r->x + r->w, right;
+    char c[4][16];
+    int x, maxx = r->x + r->w, right, n, i, y2;
     attr_t a;
     const char *ph = phase_name(ui, st, &a);
+    struct hseg segs[HSEG_MAX];
     float peak;
 
     /* line 0: what is happening */
@@ -166,16 +227,17 @@ draw_header(struct ui *ui, WINDOW *w, const struct engine_stats *st,
     snprintf(badge, sizeof(badge), " %s ", ph);
     x += put(w, r->y, x, maxx - x, badge, A_BOLD | A_REVERSE | a);
     x += 2;
+    n = 0;
     ui_fmt_elapsed(st->elapsed_ms, v, sizeof(v));
-    seg(ui, w, r->y, &x, maxx, "elapsed", v, A_NORMAL);
+    hseg_add(segs, &n, 9, A_NORMAL, "elapsed", "%s", v);
     ui_fmt_count(st->pages_done, 7, v, sizeof(v));
-    seg(ui, w, r->y, &x, maxx, "done", v, A_NORMAL);
+    hseg_add(segs, &n, 10, A_NORMAL, "done", "%s", v);
     ui_fmt_count(st->queued, 7, v, sizeof(v));
-    seg(ui, w, r->y, &x, maxx, "queued", v, A_NORMAL);
-    snprintf(v, sizeof(v), "%u", st->in_flight);
-    seg(ui, w, r->y, &x, maxx, "in flight", v, A_NORMAL);
+    hseg_add(segs, &n, 10, A_NORMAL, "queued", "%s", v);
+    hseg_add(segs, &n, 8, A_NORMAL, "in flight", "%u", st->in_flight);
     ui_fmt_count(st->hosts_total, 6, v, sizeof(v));
-    seg(ui, w, r->y, &x, maxx, "hosts", v, A_NORMAL);
+    hseg_add(segs, &n, 5, A_NORMAL, "hosts", "%s", v);
+    hseg_draw(ui, w, r->y, x, maxx, segs, n);
 
     /* line 1: rates, with the sparkline taking what is left */
     x = r->x;
@@ -194,27 +256,35 @@ draw_header(struct ui *ui, WINDOW *w, const struct engine_stats *st,
     seg(ui, w, r->y + 1, &x, maxx, "peak", badge, A_NORMAL);
     seg(ui, w, r->y + 1, &x, maxx, "", v, A_NORMAL);
 
-    /* line 2: outcomes and the knobs */
-    x = r->x;
-    {
-        static const char *const cls[] = {"2xx", "3xx", "4xx", "5xx"};
-        static const int pairs[] = {PAIR_OK, PAIR_TITLE, PAIR_WARN, PAIR_BAD};
-        int i;
-        for (i = 0; i < 4; i++) {
-            ui_fmt_count(st->status[i + 1], 6, v, sizeof(v));
-            seg(ui, w, r->y + 2, &x, maxx, cls[i], v,
-                st->status[i + 1] ? pair(ui, pairs[i]) : A_NORMAL);
-        }
-        ui_fmt_count(st->errors, 6, v, sizeof(v));
-        seg(ui, w, r->y + 2, &x, maxx, "err", v,
-            st->errors ? pair(ui, PAIR_BAD) : A_NORMAL);
+    /* line 2: outcomes; then the knobs, here or on line 3 */
+    n = 0;
+    for (i = 0; i < 4; i++) {
+        ui_fmt_count(st->status[i + 1], 6, c[i], sizeof(c[i]));
+        hseg_add(segs, &n, cls_prio[i],
+                 st->status[i + 1] ? pair(ui, cls_pair[i]) : A_NORMAL, cls[i],
+                 "%s", c[i]);
     }
-    snprintf(v, sizeof(v), "%u (%u active)", st->concurrency, st->active);
-    seg(ui, w, r->y + 2, &x, maxx, "concurrency", v, A_NORMAL);
+    ui_fmt_count(st->errors, 6, v, sizeof(v));
+    hseg_add(segs, &n, 9, st->errors ? pair(ui, PAIR_BAD) : A_NORMAL, "err",
+             "%s", v);
+    ui_fmt_count(st->retries, 6, v, sizeof(v));
+    ui_fmt_count(st->retry_pending, 6, c[0], sizeof(c[0]));
+    hseg_add(segs, &n, 7, st->retry_pending ? pair(ui, PAIR_WARN) : A_NORMAL,
+             "retries", "%s (%s pending)", v, c[0]);
+    y2 = r->y + 2;
+    if (r->h > 3) {
+        hseg_draw(ui, w, y2, r->x, maxx, segs, n);
+        n = 0;
+        y2 = r->y + 3;
+    }
+    hseg_add(segs, &n, 10, A_NORMAL, "concurrency", "%u (%u active)",
+             st->concurrency, st->active);
     ui_fmt_delay(st->delay_ms, v, sizeof(v));
-    seg(ui, w, r->y + 2, &x, maxx, "delay", v, A_NORMAL);
-    snprintf(v, sizeof(v), "%u", st->per_domain);
-    seg(ui, w, r->y + 2, &x, maxx, "per host", v, A_NORMAL);
+    hseg_add(segs, &n, 10, A_NORMAL, "delay", "%s", v);
+    hseg_add(segs, &n, 4, A_NORMAL, "per host", "%u", st->per_domain);
+    ui_fmt_count(st->robots_skipped, 7, v, sizeof(v));
+    hseg_add(segs, &n, 5, A_NORMAL, "robots-skipped", "%s", v);
+    hseg_draw(ui, w, y2, r->x, maxx, segs, n);
 }
 
 /* The title bar of a table: a focus mark, then the column titles. */
@@ -357,52 +427,44 @@ draw_threads(struct ui *ui, WINDOW *w, const struct engine_stats *st,
                   "Tab, then Up/Down scrolls");
 }
 
-enum {
-    HC_NAME,
-    HC_FLY,
-    HC_DONE,
-    HC_QUEUED,
-    HC_ERR,
-    HC_MIX,
-    HC_AVG,
-    HC_P95,
-    HC_DELAY,
-    HC_PPM,
-    HC_PAUSED,
-    HC_N
-};
-
-static const struct ui_col host_cols[HC_N] = {
-    [HC_NAME] = {"DOMAIN", 12, 0, 2, 11, false},
-    [HC_FLY] = {"FLY", 5, 9, 1, 10, true},
-    [HC_DONE] = {"DONE", 5, 8, 1, 9, true},
-    [HC_QUEUED] = {"QUEUE", 6, 8, 1, 8, true},
-    [HC_ERR] = {"ERR", 4, 7, 1, 7, true},
-    [HC_MIX] = {"2xx/3xx/4xx/5xx", 15, 27, 1, 3, true},
-    [HC_AVG] = {"AVG", 5, 7, 0, 5, true},
-    [HC_P95] = {"P95", 5, 7, 0, 2, true},
-    [HC_DELAY] = {"DELAY", 5, 7, 0, 6, true},
-    [HC_PPM] = {"PG/M", 5, 7, 0, 4, true},
-    [HC_PAUSED] = {"P", 1, 0, 0, 1, false},
-};
-
+/* The column that shows the sort key; latency falls back to AVG when P95
+ * is dropped. */
 static int
-sort_column(enum ui_sort s)
+sort_column(enum ui_sort s, const int *width)
 {
     switch (s) {
     case UI_SORT_QUEUED:
-        return HC_QUEUED;
+        return UI_HC_QUEUED;
     case UI_SORT_DONE:
-        return HC_DONE;
+        return UI_HC_DONE;
     case UI_SORT_ERRORS:
-        return HC_ERR;
+        return UI_HC_ERR;
     case UI_SORT_LATENCY:
-        return HC_P95;
+        return width[UI_HC_P95] > 0 ? UI_HC_P95 : UI_HC_AVG;
     case UI_SORT_NAME:
     case UI_SORT_N:
         break;
     }
-    return HC_NAME;
+    return UI_HC_NAME;
+}
+
+/* The robots.txt word of h, cleaned, and its colour: trouble (error) in
+ * red, not known yet (wait, fetch) dimmed. */
+static attr_t
+robots_cell(const struct ui *ui, const struct host_stats *h, char *out,
+            size_t outsz)
+{
+    char word[sizeof(h->robots) + 1];
+
+    memcpy(word, h->robots, sizeof(h->robots));
+    word[sizeof(h->robots)] = '\0'; /* the snapshot is not trusted */
+    ui_clean(word, ui->utf8, out, outsz);
+    if (strcmp(out, "error") == 0)
+        return pair(ui, PAIR_BAD) | A_BOLD;
+    if (strcmp(out, "wait") == 0 || strcmp(out, "fetch") == 0 ||
+        strcmp(out, "off") == 0)
+        return pair(ui, PAIR_DIM);
+    return A_NORMAL;
 }
 
 /* 2xx/3xx/4xx/5xx counts, right-aligned into width columns. */
@@ -430,15 +492,16 @@ static void
 draw_hosts(struct ui *ui, WINDOW *w, const struct engine_stats *st,
            const struct ui_rect *r)
 {
-    int width[HC_N], x, k, y;
+    int width[UI_HC_N], x, k, y;
     unsigned n = ui->n_order, shown = ui_table_shown(r->h - 1, n), i;
     bool focused = ui->focus == UI_FOCUS_HOSTS;
     char v[32];
+    attr_t a;
 
     (void)st;
-    ui_columns(host_cols, HC_N, r->w - 1, width);
-    draw_titles(ui, w, r->y, r->w, focused, host_cols, width, HC_N,
-                sort_column(ui->sort));
+    ui_columns(ui_host_cols, UI_HC_N, r->w - 1, width);
+    draw_titles(ui, w, r->y, r->w, focused, ui_host_cols, width, UI_HC_N,
+                sort_column(ui->sort, width));
     ui->host_top = ui_scroll(ui->host_top, ui->sel, shown, n);
     if (n == 0 && r->h > 1)
         put(w, r->y + 1, 1, r->w - 1, "(no domains yet)", pair(ui, PAIR_DIM));
@@ -455,52 +518,70 @@ draw_hosts(struct ui *ui, WINDOW *w, const struct engine_stats *st,
             put(w, y, 0, 1, ">", base | A_BOLD);
         }
         x = 1;
-        for (k = 0; k < HC_N; k++) {
+        for (k = 0; k < UI_HC_N; k++) {
             if (width[k] == 0)
                 continue;
             switch (k) {
-            case HC_NAME:
+            case UI_HC_NAME:
                 cell_text(ui, w, y, x, width[k], ui_host_label(h->key),
                           base | (sel ? A_BOLD : A_NORMAL));
                 break;
-            case HC_FLY:
+            case UI_HC_FLY:
                 snprintf(v, sizeof(v), "%u/%u", h->in_flight, h->limit);
                 cell(w, y, x, width[k], v, true, base);
                 break;
-            case HC_DONE:
+            case UI_HC_DONE:
                 ui_fmt_count(h->done, width[k], v, sizeof(v));
                 cell(w, y, x, width[k], v, true, base);
                 break;
-            case HC_QUEUED:
+            case UI_HC_QUEUED:
                 ui_fmt_count(h->queued, width[k], v, sizeof(v));
                 cell(w, y, x, width[k], v, true, base);
                 break;
-            case HC_ERR:
+            case UI_HC_ERR:
                 ui_fmt_count(h->errors, width[k], v, sizeof(v));
                 cell(w, y, x, width[k], v, true,
                      base | (h->errors ? pair(ui, PAIR_BAD) : A_NORMAL));
                 break;
-            case HC_MIX:
+            case UI_HC_RTRY:
+                ui_fmt_count(h->retries, width[k], v, sizeof(v));
+                cell(w, y, x, width[k], v, true,
+                     base | (h->retries ? pair(ui, PAIR_WARN) : A_NORMAL));
+                break;
+            case UI_HC_MIX:
                 draw_mix(ui, w, y, x, width[k], h, base);
                 break;
-            case HC_AVG:
+            case UI_HC_AVG:
                 ui_fmt_ms(h->avg_ms, v, sizeof(v));
                 cell(w, y, x, width[k], v, true, base);
                 break;
-            case HC_P95:
+            case UI_HC_P95:
                 ui_fmt_ms(h->p95_ms, v, sizeof(v));
                 cell(w, y, x, width[k], v, true, base);
                 break;
-            case HC_DELAY:
+            case UI_HC_DELAY:
+                /* an odd delay (autothrottle) may not fit: round it */
                 ui_fmt_delay(h->delay_ms, v, sizeof(v));
+                if ((int)strlen(v) > width[k])
+                    ui_fmt_wait(h->delay_ms, v, sizeof(v));
                 cell(w, y, x, width[k], v, true, base);
                 break;
-            case HC_PPM:
+            case UI_HC_WAIT:
+                ui_fmt_wait(h->ready_in_ms, v, sizeof(v));
+                cell(w, y, x, width[k], v, true,
+                     base | (ui_host_held(h) ? pair(ui, PAIR_WARN) | A_BOLD
+                                             : A_NORMAL));
+                break;
+            case UI_HC_ROBOTS:
+                a = robots_cell(ui, h, v, sizeof(v));
+                cell(w, y, x, width[k], v, false, base | a);
+                break;
+            case UI_HC_PPM:
                 ui_fmt_count((uint64_t)(h->pages_per_min + 0.5), width[k], v,
                              sizeof(v));
                 cell(w, y, x, width[k], v, true, base);
                 break;
-            case HC_PAUSED:
+            case UI_HC_PAUSED:
                 cell(w, y, x, width[k], h->paused ? "P" : "", false,
                      base | A_BOLD | pair(ui, PAIR_WARN));
                 break;
@@ -587,7 +668,7 @@ draw_help(struct ui *ui, WINDOW *w, int rows, int cols)
     mvwaddch(w, y0, x0 + bw - 1, ACS_URCORNER);
     mvwaddch(w, y0 + bh - 1, x0, ACS_LLCORNER);
     mvwaddch(w, y0 + bh - 1, x0 + bw - 1, ACS_LRCORNER);
-    put(w, y0, x0 + 2, bw - 4, " crawltop keys (any key closes) ",
+    put(w, y0, x0 + 2, bw - 4, " crawltop keys and columns (any key closes) ",
         A_BOLD | pair(ui, PAIR_TITLE));
     for (i = 0; i < n && 2 + i < bh - 1; i++) {
         put(w, y0 + 2 + i, x0 + 2, kw, ui_help_lines[i].keys, A_BOLD);

@@ -19,7 +19,9 @@
 #define UI_REDRAW 0x1
 #define UI_QUIT 0x2
 
-#define UI_HEADER_LINES 3
+#define UI_HEADER_LINES 3       /* the header's height, or one more */
+#define UI_HEADER_WIDE_COLS 140 /* when narrower than this */
+#define UI_HEADER_TALL_ROWS 20  /* and at least this tall */
 #define UI_MIN_ROWS 8
 #define UI_MIN_COLS 40
 #define UI_MSG_MS 3000     /* how long a key's message stays in view */
@@ -157,6 +159,21 @@ void ui_fmt_bytes(double v, char *out, size_t outsz);     /* "1.2 MB" */
 void ui_fmt_delay(unsigned ms, char *out, size_t outsz);  /* "0.25s" */
 void ui_fmt_ms(int64_t ms, char *out, size_t outsz);      /* "85ms" "1.2s" */
 void ui_fmt_elapsed(int64_t ms, char *out, size_t outsz); /* "1:02:03" */
+/* A countdown in at most 5 columns, rounded up so it never reads 0 while
+ * time is left: "0.4s" "12s" "9m59s" "12m" "1h2m" "3d"; "" for ms <= 0. */
+void ui_fmt_wait(int64_t ms, char *out, size_t outsz);
+/* The domain waits longer than its delay explains (a Retry-After pause, a
+ * robots.txt retry): at most 1.5 x delay_ms comes from the delay itself. */
+bool ui_host_held(const struct host_stats *h);
+
+/* Header rows: 3, or 4 on a terminal too narrow for the outcomes and the
+ * knobs on one line but tall enough to spare the row. */
+int ui_header_lines(int rows, int cols);
+/* Segments of a line, cols[i] columns each plus a gap of 2 between
+ * them: show[i] is false for those dropped, lowest prio first (of equal
+ * prio, the rightmost), until the rest fit in width; returns the columns
+ * the shown ones take. */
+int ui_segs_fit(const int *cols, const int *prio, int n, int width, bool *show);
 
 void ui_layout_compute(struct ui_layout *l, int rows, int cols,
                        unsigned n_threads, unsigned n_hosts, bool show_log);
@@ -176,6 +193,26 @@ struct ui_col {
     bool right;   /* right-aligned */
 };
 void ui_columns(const struct ui_col *c, int ncol, int width, int *out);
+
+/* The domain table's columns, in screen order. */
+enum ui_host_col {
+    UI_HC_NAME,
+    UI_HC_FLY, /* in flight / limit */
+    UI_HC_DONE,
+    UI_HC_QUEUED,
+    UI_HC_ERR,
+    UI_HC_RTRY, /* retries scheduled */
+    UI_HC_MIX,  /* 2xx/3xx/4xx/5xx */
+    UI_HC_AVG,
+    UI_HC_P95,
+    UI_HC_PPM,    /* pages per minute */
+    UI_HC_DELAY,  /* effective delay */
+    UI_HC_WAIT,   /* until the next request may start */
+    UI_HC_ROBOTS, /* robots.txt state */
+    UI_HC_PAUSED,
+    UI_HC_N
+};
+extern const struct ui_col ui_host_cols[UI_HC_N];
 
 const char *ui_sort_name(enum ui_sort s);
 const char *ui_worker_state_name(enum worker_state s);

@@ -39,6 +39,10 @@ const struct ui_help ui_help_lines[] = {
     {"l", "show / hide the event log"},
     {"? F1", "this help"},
     {"q F10 Ctrl-C", "stop gracefully and quit (Ctrl-C twice: at once)"},
+    {"", ""},
+    {"FLY ERR RTRY", "in flight/limit, failed pages, retries scheduled"},
+    {"DELAY WAIT", "request gap (>= Crawl-delay), time to the next one"},
+    {"ROBOTS", "robots.txt: wait fetch ok none(4xx) error(5xx: held)"},
     {NULL, NULL},
 };
 

@@ -357,6 +357,75 @@ ui_fmt_elapsed(int64_t ms, char *out, size_t outsz)
     snprintf(out, outsz, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
 }
 
+void
+ui_fmt_wait(int64_t ms, char *out, size_t outsz)
+{
+    long long s, tenths;
+
+    if (ms <= 0) {
+        snprintf(out, outsz, "%s", "");
+        return;
+    }
+    tenths = (long long)((ms + 99) / 100);
+    if (tenths < 100) {
+        snprintf(out, outsz, "%lld.%llds", tenths / 10, tenths % 10);
+        return;
+    }
+    s = (long long)((ms + 999) / 1000);
+    if (s < 60)
+        snprintf(out, outsz, "%llds", s);
+    else if (s < 3600 && s / 60 < 10 && s % 60 != 0)
+        snprintf(out, outsz, "%lldm%llds", s / 60, s % 60);
+    else if (s < 3600)
+        snprintf(out, outsz, "%lldm", s / 60);
+    else if (s < 86400 && s / 3600 < 10 && s % 3600 / 60 != 0)
+        snprintf(out, outsz, "%lldh%lldm", s / 3600, s % 3600 / 60);
+    else if (s < 86400)
+        snprintf(out, outsz, "%lldh", s / 3600);
+    else
+        snprintf(out, outsz, "%lldd", s / 86400);
+}
+
+bool
+ui_host_held(const struct host_stats *h)
+{
+    return h->ready_in_ms > (int64_t)h->delay_ms * 3 / 2;
+}
+
+int
+ui_header_lines(int rows, int cols)
+{
+    if (cols < UI_HEADER_WIDE_COLS && rows >= UI_HEADER_TALL_ROWS)
+        return UI_HEADER_LINES + 1;
+    return UI_HEADER_LINES;
+}
+
+int
+ui_segs_fit(const int *cols, const int *prio, int n, int width, bool *show)
+{
+    int i, need, shown;
+
+    for (i = 0; i < n; i++)
+        show[i] = true;
+    for (;;) {
+        int lowest = -1;
+        need = 0;
+        shown = 0;
+        for (i = 0; i < n; i++) {
+            if (!show[i])
+                continue;
+            need += cols[i];
+            shown++;
+            if (lowest < 0 || prio[i] <= prio[lowest])
+                lowest = i;
+        }
+        need += shown > 1 ? 2 * (shown - 1) : 0;
+        if (need <= width || lowest < 0)
+            return need;
+        show[lowest] = false;
+    }
+}
+
 /*
  * Top to bottom: header, thread table, domain table, log, status bar. The
  * two tables share what is left (each at least half when both overflow);
@@ -366,7 +435,7 @@ void
 ui_layout_compute(struct ui_layout *l, int rows, int cols, unsigned n_threads,
                   unsigned n_hosts, bool show_log)
 {
-    int avail, log_h = 0, body, t, h, half;
+    int avail, log_h = 0, body, t, h, half, head;
     unsigned need_t = n_threads > 0 ? n_threads : 1;
     unsigned need_h = n_hosts > 0 ? n_hosts : 1;
 
@@ -375,11 +444,12 @@ ui_layout_compute(struct ui_layout *l, int rows, int cols, unsigned n_threads,
         l->too_small = true;
         return;
     }
-    l->header = (struct ui_rect){0, 0, UI_HEADER_LINES, cols};
+    head = ui_header_lines(rows, cols);
+    l->header = (struct ui_rect){0, 0, head, cols};
     l->status = (struct ui_rect){rows - 1, 0, 1, cols};
-    avail = rows - UI_HEADER_LINES - 1;
+    avail = rows - head - 1;
     if (show_log && avail >= 10) {
-        int lines = (rows - 4) / 5;
+        int lines = avail / 5; /* a taller header takes from the log */
         if (lines < 3)
             lines = 3;
         if (lines > 10)
@@ -405,7 +475,7 @@ ui_layout_compute(struct ui_layout *l, int rows, int cols, unsigned n_threads,
             t = (int)need_t;
         h = body - t;
     }
-    l->threads = (struct ui_rect){UI_HEADER_LINES, 0, 1 + t, cols};
+    l->threads = (struct ui_rect){head, 0, 1 + t, cols};
     l->hosts = (struct ui_rect){l->threads.y + l->threads.h, 0, 1 + h, cols};
     if (log_h > 0)
         l->log = (struct ui_rect){l->hosts.y + l->hosts.h, 0, log_h, cols};
@@ -496,6 +566,29 @@ ui_columns(const struct ui_col *c, int ncol, int width, int *out)
         spare -= given;
     }
 }
+
+/*
+ * Domain table, left to right: what the domain did, how fast it answers,
+ * then its politeness (delay, time until its next request, robots.txt,
+ * paused). Narrow, the status mix and the latency columns go first; DOMAIN,
+ * FLY, DONE, QUEUE, ERR, DELAY, WAIT and ROBOTS stay down to 62 columns.
+ */
+const struct ui_col ui_host_cols[UI_HC_N] = {
+    [UI_HC_NAME] = {"DOMAIN", 18, 40, 10, 20, false},
+    [UI_HC_FLY] = {"FLY", 5, 7, 1, 17, true},
+    [UI_HC_DONE] = {"DONE", 5, 7, 1, 18, true},
+    [UI_HC_QUEUED] = {"QUEUE", 6, 7, 1, 19, true},
+    [UI_HC_ERR] = {"ERR", 4, 6, 1, 16, true},
+    [UI_HC_RTRY] = {"RTRY", 4, 6, 1, 10, true},
+    [UI_HC_MIX] = {"2xx/3xx/4xx/5xx", 15, 23, 1, 4, true},
+    [UI_HC_AVG] = {"AVG", 5, 6, 1, 9, true},
+    [UI_HC_P95] = {"P95", 5, 6, 1, 6, true},
+    [UI_HC_PPM] = {"PG/M", 5, 6, 1, 5, true},
+    [UI_HC_DELAY] = {"DELAY", 5, 6, 1, 13, true},
+    [UI_HC_WAIT] = {"WAIT", 5, 6, 1, 15, true},
+    [UI_HC_ROBOTS] = {"ROBOTS", 6, 0, 0, 14, false},
+    [UI_HC_PAUSED] = {"P", 1, 0, 0, 12, false},
+};
 
 const char *
 ui_sort_name(enum ui_sort s)

@@ -517,7 +517,7 @@ check_layout(int rows, int cols, unsigned nt, unsigned nh, bool log)
     ui_layout_compute(&l, rows, cols, nt, nh, log);
     assert_false(l.too_small);
     assert_int_equal(l.header.y, 0);
-    assert_int_equal(l.header.h, UI_HEADER_LINES);
+    assert_int_equal(l.header.h, ui_header_lines(rows, cols));
     assert_int_equal(l.threads.y, l.header.y + l.header.h);
     assert_int_equal(l.hosts.y, l.threads.y + l.threads.h);
     assert_true(l.threads.h >= 1 && l.hosts.h >= 1);
@@ -540,7 +540,10 @@ layout_80x24_splits_tables_and_keeps_log(void **state)
 
     (void)state;
     ui_layout_compute(&l, 24, 80, 64, 100, true);
-    assert_int_equal(l.log.h, 5); /* title + 4 lines */
+    /* the fourth header line comes out of the log, not the tables */
+    assert_int_equal(l.header.h, 4);
+    assert_int_equal(l.log.h, 4); /* title + 3 lines */
+    assert_int_equal(l.threads.y, 4);
     assert_int_equal(l.threads.h, 1 + 6);
     assert_int_equal(l.hosts.h, 1 + 7);
     assert_int_equal(l.status.y, 23);
@@ -548,7 +551,7 @@ layout_80x24_splits_tables_and_keeps_log(void **state)
     assert_int_equal(ui_table_shown(l.threads.h - 1, 64), 5);
     ui_layout_compute(&l, 24, 80, 64, 100, false);
     assert_int_equal(l.log.h, 0);
-    assert_int_equal(l.threads.h, 1 + 9);
+    assert_int_equal(l.threads.h, 1 + 8);
     assert_int_equal(l.hosts.h, 1 + 9);
     /* few threads: the domains get the rest */
     ui_layout_compute(&l, 24, 80, 2, 100, true);
@@ -558,7 +561,56 @@ layout_80x24_splits_tables_and_keeps_log(void **state)
     ui_layout_compute(&l, 24, 80, 2, 3, true);
     assert_int_equal(l.threads.h, 3);
     assert_int_equal(l.hosts.h, 4);
-    assert_int_equal(l.log.h, 24 - 4 - 3 - 4);
+    assert_int_equal(l.log.h, 24 - 5 - 3 - 4);
+    /* wide: three header lines, and the log gets 4 lines again */
+    ui_layout_compute(&l, 24, 160, 64, 100, true);
+    assert_int_equal(l.header.h, 3);
+    assert_int_equal(l.log.h, 5);
+    assert_int_equal(l.hosts.h, 1 + 7);
+}
+
+static void
+header_takes_a_fourth_line_when_narrow_and_tall(void **state)
+{
+    (void)state;
+    assert_int_equal(ui_header_lines(24, 80), 4);
+    assert_int_equal(ui_header_lines(50, UI_HEADER_WIDE_COLS - 1), 4);
+    assert_int_equal(ui_header_lines(UI_HEADER_TALL_ROWS, 80), 4);
+    /* wide enough for outcomes and knobs on one line */
+    assert_int_equal(ui_header_lines(24, UI_HEADER_WIDE_COLS), 3);
+    assert_int_equal(ui_header_lines(50, 160), 3);
+    /* too short to spare a row: segments drop instead */
+    assert_int_equal(ui_header_lines(UI_HEADER_TALL_ROWS - 1, 80), 3);
+    assert_int_equal(ui_header_lines(UI_MIN_ROWS, UI_MIN_COLS), 3);
+}
+
+static void
+header_segments_drop_lowest_priority_first(void **state)
+{
+    /* "2xx 12"(6) "3xx 0"(5) "retries 3 (1 pending)"(21) "delay 0"(7) */
+    static const int cols[] = {6, 5, 21, 7};
+    static const int prio[] = {9, 6, 7, 10};
+    bool show[4];
+
+    (void)state;
+    assert_int_equal(ui_segs_fit(cols, prio, 4, 80, show), 6 + 5 + 21 + 7 + 6);
+    assert_true(show[0] && show[1] && show[2] && show[3]);
+    assert_int_equal(ui_segs_fit(cols, prio, 4, 45, show), 6 + 5 + 21 + 7 + 6);
+    assert_int_equal(ui_segs_fit(cols, prio, 4, 44, show), 6 + 21 + 7 + 4);
+    assert_false(show[1]); /* 3xx, the lowest, goes first */
+    assert_true(show[0] && show[2] && show[3]);
+    assert_int_equal(ui_segs_fit(cols, prio, 4, 37, show), 6 + 7 + 2);
+    assert_false(show[2]);
+    assert_int_equal(ui_segs_fit(cols, prio, 4, 7, show), 7);
+    assert_true(show[3] && !show[0]);
+    assert_int_equal(ui_segs_fit(cols, prio, 4, 3, show), 0);
+    assert_false(show[0] || show[1] || show[2] || show[3]);
+    /* equal priorities: the rightmost goes first */
+    {
+        static const int same[] = {5, 5, 5};
+        assert_int_equal(ui_segs_fit(cols, same, 3, 20, show), 6 + 5 + 2);
+        assert_true(show[0] && show[1] && !show[2]);
+    }
 }
 
 static void
@@ -655,6 +707,89 @@ columns_fit_80_and_grow_or_drop(void **state)
     assert_int_equal(w[3], 0);
     assert_int_equal(w[2], 0);
     assert_true(w[0] + w[1] + w[4] + 2 <= 18);
+}
+
+/* Domain table columns at width cols of the terminal (the table starts
+ * at x = 1); checks they fit and returns how many are shown. */
+static int
+host_columns(int cols, int *w)
+{
+    int i, sum = 0, shown = 0;
+
+    ui_columns(ui_host_cols, UI_HC_N, cols - 1, w);
+    for (i = 0; i < UI_HC_N; i++) {
+        if (w[i] == 0)
+            continue;
+        assert_true(w[i] >= ui_host_cols[i].min);
+        if (ui_host_cols[i].max > 0)
+            assert_true(w[i] <= ui_host_cols[i].max);
+        sum += w[i];
+        shown++;
+    }
+    assert_true(sum + shown - 1 <= cols - 1);
+    return shown;
+}
+
+static void
+domain_columns_keep_politeness_and_drop_latency_when_narrow(void **state)
+{
+    static const int keep[] = {UI_HC_NAME,   UI_HC_FLY,   UI_HC_DONE,
+                               UI_HC_QUEUED, UI_HC_ERR,   UI_HC_DELAY,
+                               UI_HC_WAIT,   UI_HC_ROBOTS};
+    int w[UI_HC_N], i, cols;
+
+    (void)state;
+    /* 80: the essentials, retries, paused, average latency; no P95,
+     * PG/M or status mix, and the name gets the rest */
+    assert_int_equal(host_columns(80, w), 11);
+    for (i = 0; i < (int)(sizeof(keep) / sizeof(keep[0])); i++)
+        assert_true(w[keep[i]] > 0);
+    assert_true(w[UI_HC_RTRY] > 0 && w[UI_HC_PAUSED] > 0 && w[UI_HC_AVG] > 0);
+    assert_int_equal(w[UI_HC_P95], 0);
+    assert_int_equal(w[UI_HC_PPM], 0);
+    assert_int_equal(w[UI_HC_MIX], 0);
+    assert_true(w[UI_HC_NAME] >= 20);
+    /* essentials stay down to 62 columns, and DOMAIN, FLY, DONE, QUEUE
+     * to the smallest terminal */
+    for (cols = 62; cols <= 300; cols++) {
+        host_columns(cols, w);
+        for (i = 0; i < (int)(sizeof(keep) / sizeof(keep[0])); i++)
+            assert_true(w[keep[i]] > 0);
+    }
+    host_columns(61, w);
+    assert_int_equal(w[UI_HC_DELAY], 0); /* the first essential to go */
+    assert_true(w[UI_HC_WAIT] > 0 && w[UI_HC_ROBOTS] > 0);
+    host_columns(UI_MIN_COLS, w);
+    assert_true(w[UI_HC_NAME] > 0 && w[UI_HC_FLY] > 0 && w[UI_HC_DONE] > 0 &&
+                w[UI_HC_QUEUED] > 0);
+    assert_int_equal(w[UI_HC_ROBOTS], 0);
+    /* dropping order as the terminal narrows: mix, PG/M, P95, AVG, RTRY,
+     * paused flag, then DELAY; each as soon as the minimum widths of the
+     * rest no longer fit */
+    assert_int_equal(host_columns(103, w), UI_HC_N);
+    host_columns(102, w);
+    assert_int_equal(w[UI_HC_MIX], 0);
+    assert_true(w[UI_HC_PPM] > 0);
+    assert_int_equal(host_columns(87, w), UI_HC_N - 1);
+    host_columns(86, w);
+    assert_int_equal(w[UI_HC_PPM], 0);
+    assert_true(w[UI_HC_P95] > 0);
+    assert_int_equal(host_columns(81, w), UI_HC_N - 2);
+    assert_int_equal(host_columns(75, w), UI_HC_N - 3);
+    host_columns(74, w);
+    assert_int_equal(w[UI_HC_AVG], 0);
+    assert_true(w[UI_HC_RTRY] > 0 && w[UI_HC_PAUSED] > 0);
+    assert_int_equal(host_columns(69, w), UI_HC_N - 4);
+    host_columns(68, w);
+    assert_int_equal(w[UI_HC_RTRY], 0);
+    assert_true(w[UI_HC_PAUSED] > 0);
+    assert_int_equal(host_columns(64, w), UI_HC_N - 5);
+    host_columns(63, w);
+    assert_int_equal(w[UI_HC_PAUSED], 0);
+    assert_true(w[UI_HC_DELAY] > 0);
+    /* wide: every column, the name capped so rows stay readable */
+    assert_int_equal(host_columns(160, w), UI_HC_N);
+    assert_int_equal(w[UI_HC_NAME], ui_host_cols[UI_HC_NAME].max);
 }
 
 /* ---- text ---- */
@@ -840,6 +975,8 @@ formats_fit_their_columns(void **state)
     assert_string_equal(out, "1.2s");
     ui_fmt_ms(42000, out, sizeof(out));
     assert_string_equal(out, "42s");
+    ui_fmt_delay(337, out, sizeof(out)); /* autothrottle: any value */
+    assert_string_equal(out, "0.337s");
     ui_fmt_elapsed(3723000, out, sizeof(out));
     assert_string_equal(out, "1:02:03");
     ui_fmt_bytes(512, out, sizeof(out));
@@ -848,6 +985,57 @@ formats_fit_their_columns(void **state)
     assert_string_equal(out, "1.23 MB");
     assert_string_equal(ui_worker_state_name(WORKER_TRANSFERRING),
                         "transferring");
+}
+
+static void
+wait_counts_down_in_five_columns(void **state)
+{
+    static const struct {
+        int64_t ms;
+        const char *out;
+    } cases[] = {
+        {0, ""},           {-20, ""},         {1, "0.1s"},
+        {400, "0.4s"},     {401, "0.5s"},     {9900, "9.9s"},
+        {9901, "10s"},     {12000, "12s"},    {12001, "13s"},
+        {59000, "59s"},    {59001, "1m"},     {65000, "1m5s"},
+        {599000, "9m59s"}, {600000, "10m"},   {725000, "12m"},
+        {3600000, "1h"},   {3720000, "1h2m"}, {35999000, "9h59m"},
+        {36000000, "10h"}, {86399000, "23h"}, {3 * 86400000LL, "3d"},
+    };
+    char out[32];
+    int64_t ms;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ui_fmt_wait(cases[i].ms, out, sizeof(out));
+        assert_string_equal(out, cases[i].out);
+    }
+    /* never wider than the column, never "0" while time is left */
+    for (ms = 1; ms < 200LL * 86400000; ms = ms * 5 / 4 + 37) {
+        ui_fmt_wait(ms, out, sizeof(out));
+        assert_true(strlen(out) >= 2 && strlen(out) <= 5);
+        assert_true(out[0] != '0' || out[1] == '.');
+        assert_string_not_equal(out, "0.0s");
+    }
+}
+
+static void
+host_held_only_beyond_its_delay(void **state)
+{
+    struct host_stats h;
+
+    (void)state;
+    memset(&h, 0, sizeof(h));
+    assert_false(ui_host_held(&h));
+    h.delay_ms = 1000;
+    h.ready_in_ms = 1500; /* a randomised delay reaches 1.5 x */
+    assert_false(ui_host_held(&h));
+    h.ready_in_ms = 1501;
+    assert_true(ui_host_held(&h));
+    h.delay_ms = 0; /* no delay: any wait is a Retry-After or retry */
+    h.ready_in_ms = 1;
+    assert_true(ui_host_held(&h));
 }
 
 /* ---- drawing into a screen that goes to /dev/null ---- */
@@ -939,6 +1127,18 @@ fill_busy(struct engine_stats *st)
     st->rate_n = ENGINE_RATE_SAMPLES;
     for (i = 0; i < ENGINE_RATE_SAMPLES; i++)
         st->rate[i] = (float)(i % 20);
+    st->retries = 12;
+    st->retry_pending = 3;
+    st->robots_skipped = 32;
+    /* the busiest hosts: a 429 pause, a robots error, a Crawl-delay */
+    st->hosts[99].ready_in_ms = 12000;
+    st->hosts[99].retries = 4;
+    strlcopy(st->hosts[99].robots, "ok", sizeof(st->hosts[99].robots));
+    st->hosts[98].ready_in_ms = 400;
+    strlcopy(st->hosts[98].robots, "error", sizeof(st->hosts[98].robots));
+    st->hosts[97].delay_ms = 5000;
+    st->hosts[97].ready_in_ms = 3720000;
+    memcpy(st->hosts[97].robots, "nonenone", 8); /* no terminating NUL */
     st->log_n = 2;
     st->log_seq = 2;
     strlcopy(st->log[0], "crawl started", ENGINE_LOG_LEN);
@@ -966,6 +1166,28 @@ draw_80x24_shows_everything(void **state)
     assert_true(screen_has("bell? here"));
     assert_true(screen_has("qQuit"));
     assert_non_null(strstr(screen_row(23), "Quit"));
+    /* the new figures: header line 2 and 3, then the domain columns */
+    assert_non_null(strstr(screen_row(2), "retries 12 (3 pending)"));
+    assert_non_null(strstr(screen_row(3), "concurrency 16 (16 active)"));
+    assert_non_null(strstr(screen_row(3), "robots-skipped 32"));
+    assert_true(screen_has(" DOMAIN "));
+    assert_true(screen_has("QUEUE* "));
+    assert_true(screen_has(" ERR RTRY "));
+    assert_true(screen_has(" DELAY  WAIT ROBOTS P"));
+    assert_false(screen_has("P95"));
+    assert_false(screen_has("2xx/3xx"));
+    assert_true(screen_has("    4 ")); /* RTRY of h99 */
+    assert_true(screen_has(" 12s ok"));
+    assert_true(screen_has(" 0.4s error"));
+    assert_true(screen_has("5s  1h2m noneno")); /* cut to its column */
+    assert_false(screen_has("nonenone"));
+    /* sorted by latency with P95 dropped: AVG carries the mark */
+    f->ui.sort = UI_SORT_LATENCY;
+    ui_sort_hosts(&f->ui, &f->st);
+    ui_draw(&f->ui, &f->st, T0);
+    assert_true(screen_has(" AVG* "));
+    f->ui.sort = UI_SORT_QUEUED;
+    ui_sort_hosts(&f->ui, &f->st);
 
     /* states and messages */
     f->ui.stopping = true;
@@ -1041,11 +1263,15 @@ main(void)
         T(q_stops_gracefully_and_quits_only_when_done),
         T(done_crawl_quits_at_once_and_ignores_knobs),
         cmocka_unit_test(layout_80x24_splits_tables_and_keeps_log),
+        cmocka_unit_test(header_takes_a_fourth_line_when_narrow_and_tall),
+        cmocka_unit_test(header_segments_drop_lowest_priority_first),
         cmocka_unit_test(layout_fills_any_size),
         cmocka_unit_test(layout_too_small),
         cmocka_unit_test(large_terminal_gives_log_the_spare_rows),
         cmocka_unit_test(table_rows_and_scrolling),
         cmocka_unit_test(columns_fit_80_and_grow_or_drop),
+        cmocka_unit_test(
+            domain_columns_keep_politeness_and_drop_latency_when_narrow),
         cmocka_unit_test(text_width_counts_columns),
         cmocka_unit_test(shorten_keeps_short_text),
         cmocka_unit_test(shorten_cuts_the_middle),
@@ -1053,6 +1279,8 @@ main(void)
         cmocka_unit_test(clean_removes_control_characters),
         cmocka_unit_test(sparkline_scales_to_the_maximum),
         cmocka_unit_test(formats_fit_their_columns),
+        cmocka_unit_test(wait_counts_down_in_five_columns),
+        cmocka_unit_test(host_held_only_beyond_its_delay),
         T(draw_80x24_shows_everything),
         T(draw_survives_any_size),
 #undef T

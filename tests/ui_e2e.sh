@@ -3,7 +3,8 @@
 # the test server; keys (+ ] Space p q) must show on the screen and take
 # effect in the crawl (seen in the database), and q must end the crawl
 # cleanly: exit status 0, the summary JSON after the screen closed, the
-# terminal restored.
+# terminal restored. Then a 429 with Retry-After must show as a WAIT
+# countdown in the domain row and as a pending retry in the header.
 . "$(dirname "$0")/lib.sh"
 cd "$T" || exit 99
 
@@ -22,7 +23,8 @@ e2e_cleanup() {
 }
 trap e2e_cleanup EXIT
 
-screen() { tm capture-pane -p -t ui; }
+SESSION=ui
+screen() { tm capture-pane -p -t "$SESSION"; }
 row() { screen | sed -n "$(($1 + 1))p"; }
 stamp() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 
@@ -63,6 +65,7 @@ tm new-session -d -s ui -x 80 -y 24 "LANG=C.UTF-8 LC_ALL= sh $T/run.sh" ||
 
 wait_for "dashboard is up" "crawltop .*RUNNING" 15 || exit 1
 wait_for "both domains listed" "b.test:$PORT" 10
+wait_for "robots.txt state in the domain row" "a.test:$PORT .* ok *\$" 10
 check "status bar on the last row" yes \
     "$(row 23 | grep -q 'Quit.*Help' && echo yes)"
 check "header on the first row" yes \
@@ -158,5 +161,27 @@ check "the other domain fetched meanwhile" yes \
 pages=$(printf '%s' "$summary" | sed -n 's/.*"pages":\([0-9]*\).*/\1/p')
 check "summary pages match the database" "$pages" \
     "$(q "SELECT count(*) FROM fetch")"
+
+# A 429 with Retry-After 30 holds the host: its second URL waits, and WAIT
+# counts down (one request at a time, so the second one is still queued).
+cat >ra.sh <<EOF
+"$CRAWLTOP" --db "$T/ra.db" -c 1 --per-domain 1 \\
+    --resolve b.test:$PORT:127.0.0.1 \\
+    http://b.test:$PORT/t/retry-after/30 http://b.test:$PORT/t/retry-after/31
+exec sleep 600
+EOF
+tm new-session -d -s ra -x 80 -y 24 "LANG=C.UTF-8 LC_ALL= sh $T/ra.sh" ||
+    exit 99
+SESSION=ra
+wait_for "Retry-After shows as a countdown" \
+    "^>b.test:$PORT .* [23][0-9]s ok *\$" 10
+wait_for "the retry is pending in the header" "retries 1 (1 pending)" 2
+wait1=$(screen | sed -n "s/^>b.test:$PORT .* \([0-9]*\)s ok *\$/\1/p")
+sleep 2.2
+wait2=$(screen | sed -n "s/^>b.test:$PORT .* \([0-9]*\)s ok *\$/\1/p")
+check "WAIT counts down (${wait1:-?}s, then ${wait2:-?}s)" yes \
+    "$([ -n "$wait1" ] && [ -n "$wait2" ] && [ "$wait2" -lt "$wait1" ] &&
+        echo yes)"
+tm send-keys -t ra q
 
 finish
