@@ -53,6 +53,10 @@ enum opt_id {
     O_MAX_RETRY_AFTER,
     O_NO_ROBOTS,
     O_LOW_SPEED_TIME,
+    O_AUTOTHROTTLE,
+    O_AT_TARGET,
+    O_AT_START,
+    O_AT_MAX,
     O_MAX_CRAWL_DELAY,
     O_HELP,
     O_VERSION,
@@ -85,6 +89,10 @@ static const struct option long_opts[] = {
     {"max-retry-after", required_argument, NULL, O_MAX_RETRY_AFTER},
     {"no-robots", no_argument, NULL, O_NO_ROBOTS},
     {"low-speed-time", required_argument, NULL, O_LOW_SPEED_TIME},
+    {"autothrottle", no_argument, NULL, O_AUTOTHROTTLE},
+    {"autothrottle-target", required_argument, NULL, O_AT_TARGET},
+    {"autothrottle-start-delay", required_argument, NULL, O_AT_START},
+    {"autothrottle-max-delay", required_argument, NULL, O_AT_MAX},
     {"max-crawl-delay", required_argument, NULL, O_MAX_CRAWL_DELAY},
     {"help", no_argument, NULL, O_HELP},
     {"version", no_argument, NULL, O_VERSION},
@@ -107,6 +115,9 @@ config_usage(FILE *out)
         "  --per-domain N         requests in flight per host (8)\n"
         "  --delay SECONDS        gap between request starts per host (0)\n"
         "  --no-randomize-delay   use the delay as is, not 0.5x..1.5x of it\n"
+        "  --autothrottle         adapt each host's delay to its latency and to\n"
+        "                         429/503 answers: --autothrottle-target N (1),\n"
+        "                         --autothrottle-start-delay S (1), -max-delay S (60)\n"
         "  --no-robots            ignore robots.txt (obeyed by default; its\n"
         "                         Crawl-delay counts up to --max-crawl-delay 60)\n"
         "Scope\n"
@@ -153,6 +164,9 @@ config_init(struct config *c)
     c->retry_delay_ms = 1000;
     c->max_retry_after_s = 600;
     c->robots = true;
+    c->at_target = 1.0;
+    c->at_start_ms = 1000;
+    c->at_max_ms = 60000;
     c->max_crawl_delay_ms = 60000;
 }
 
@@ -367,6 +381,7 @@ apply(struct config *c, int id, const char *name, const char *v,
 
     switch (id) {
     case O_HEADLESS:
+    case O_AUTOTHROTTLE:
     case O_NO_ROBOTS:
     case O_NO_RANDOMIZE:
     case O_DEMO:
@@ -379,6 +394,8 @@ apply(struct config *c, int id, const char *name, const char *v,
             c->randomize_delay = !flag;
         else if (id == O_NO_ROBOTS)
             c->robots = !flag;
+        else if (id == O_AUTOTHROTTLE)
+            c->autothrottle = flag;
         else if (id == O_DEMO)
             c->demo = flag;
         else
@@ -458,6 +475,23 @@ apply(struct config *c, int id, const char *name, const char *v,
             return -1;
         c->connect_timeout_s = (unsigned)n;
         return 0;
+    case O_AT_TARGET: {
+        char *end;
+        double d;
+
+        errno = 0;
+        d = strtod(v, &end);
+        if (*v == '\0' || *end != '\0' || errno != 0 || !isfinite(d) ||
+            d < 0.1 || d > 1024)
+            return bad(cause, "--%s: '%s' is not a number from 0.1 to 1024",
+                       name, v);
+        c->at_target = d;
+        return 0;
+    }
+    case O_AT_START:
+        return get_seconds(name, v, 3600, &c->at_start_ms, cause);
+    case O_AT_MAX:
+        return get_seconds(name, v, 3600, &c->at_max_ms, cause);
     case O_LOW_SPEED_TIME:
         if (get_uint(name, v, 0, 86400, &n, cause) != 0)
             return -1;
@@ -704,6 +738,8 @@ config_to_json(const struct config *c)
         "\"low_speed_time_s\":%u,"
         "\"max_size\":%lld,\"retries\":%u,\"retry_delay_ms\":%u,"
         "\"max_retry_after_s\":%u,\"robots\":%s,\"max_crawl_delay_ms\":%u,"
+        "\"autothrottle\":%s,\"autothrottle_target\":%g,"
+        "\"autothrottle_start_delay_ms\":%u,\"autothrottle_max_delay_ms\":%u,"
         "\"user_agent\":%s",
         c->concurrency, c->per_domain, c->delay_ms,
         c->randomize_delay ? "true" : "false", c->max_depth,
@@ -711,7 +747,9 @@ config_to_json(const struct config *c)
         c->timeout_s, c->connect_timeout_s, c->low_speed_time_s,
         (long long)c->max_size,
         c->retries, c->retry_delay_ms, c->max_retry_after_s,
-        c->robots ? "true" : "false", c->max_crawl_delay_ms, ua);
+        c->robots ? "true" : "false", c->max_crawl_delay_ms,
+        c->autothrottle ? "true" : "false", c->at_target, c->at_start_ms,
+        c->at_max_ms, ua);
     char *old;
 
     free(ua);

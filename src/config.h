@@ -47,6 +47,9 @@ struct config {
     unsigned retry_delay_ms;   /* first backoff; doubles each attempt */
     unsigned max_retry_after_s; /* cap on a server's Retry-After */
     bool robots;               /* obey robots.txt */
+    bool autothrottle;         /* adapt each host's delay to its latency */
+    double at_target;          /* requests in flight wanted per host */
+    unsigned at_start_ms, at_max_ms;
     unsigned max_crawl_delay_ms; /* cap on a robots.txt Crawl-delay */
     bool headless;
     bool demo;

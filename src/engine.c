@@ -194,6 +194,9 @@ engine_new(const struct config *cfg, char **cause)
     e->rng = (uint64_t)e->t0 * 0x9e3779b97f4a7c15ULL | 1;
     throttle_init(&e->thr, cfg->delay_ms, cfg->per_domain,
                   cfg->randomize_delay, (uint64_t)e->t0 ^ 0x5bd1e995ULL);
+    if (cfg->autothrottle)
+        throttle_set_auto(&e->thr, cfg->at_target, cfg->at_start_ms,
+                          cfg->at_max_ms);
     e->fr = frontier_new(&e->thr, cfg->order == ORDER_DFS ? FRONTIER_DFS
                                                           : FRONTIER_BFS);
     e->x = extract_new(cause);
@@ -788,6 +791,7 @@ finish_job(struct engine *e, struct fetch_job *job)
         robots_done(e, job, now_ms());
         return;
     }
+    throttle_observe(&e->thr, &h->pol, job->ttfb_ms, job->status, now_ms());
     if (maybe_retry(e, job, now_ms()))
         return;
     e->pages_done++;

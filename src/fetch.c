@@ -429,6 +429,14 @@ fetch_one(struct worker *w, struct fetch_job *job)
     curl_easy_setopt(c, CURLOPT_URL, job->url);
     rc = curl_easy_perform(c);
     job->elapsed_ms = now_ms() - t0;
+    {
+        curl_off_t us = 0; /* of the last hop: the server's answer time */
+
+        job->ttfb_ms = curl_easy_getinfo(c, CURLINFO_STARTTRANSFER_TIME_T,
+                                         &us) == CURLE_OK && us > 0
+                           ? (int64_t)(us / 1000)
+                           : -1;
+    }
     job->bytes = w->received;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     job->status = (int)status;

@@ -51,6 +51,7 @@ struct fetch_job {
     int64_t bytes;            /* body bytes received (decoded) */
     int64_t retry_after_s;    /* Retry-After of the response, 0 if none */
     int64_t elapsed_ms;
+    int64_t ttfb_ms;          /* until the first response byte, -1 if none */
     char fetched_at[32];      /* ISO 8601 UTC of the start */
     struct fetch_link *links; /* n_links of them, distinct urls */
     size_t n_links;

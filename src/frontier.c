@@ -346,6 +346,8 @@ frontier_host_get(struct frontier *f, const char *key)
     h->key = xstrdup(key);
     h->ready_pos = SIZE_MAX;
     throttle_host_init(&h->pol);
+    if (f->t->autothrottle)
+        h->pol.auto_ms = f->t->at_start_ms;
     if (f->n_hosts == f->hosts_cap) {
         f->hosts_cap = f->hosts_cap ? f->hosts_cap * 2 : 16;
         f->hosts = xrealloc(f->hosts, f->hosts_cap * sizeof(*f->hosts));

@@ -213,6 +213,9 @@ struct host {
     char *name;
     uint64_t hash; /* of name: seeds every page's random stream */
     struct site_host prof;
+    pthread_mutex_t rl_lock; /* guards the rate-limit window below */
+    int64_t rl_second;       /* guarded by rl_lock */
+    unsigned rl_count;       /* guarded by rl_lock */
 };
 
 struct site {
@@ -266,6 +269,7 @@ site_new(const struct site_host *hosts, size_t nhosts, unsigned port,
         s->hosts[i].hash = mix64(fnv64(hosts[i].name, strlen(hosts[i].name)));
         s->hosts[i].prof = hosts[i];
         s->hosts[i].prof.name = s->hosts[i].name;
+        pthread_mutex_init(&s->hosts[i].rl_lock, NULL);
     }
     atomic_init(&s->port, port);
     atomic_init(&s->seq, 0);
@@ -280,8 +284,10 @@ site_free(struct site *s)
 {
     if (s == NULL)
         return;
-    for (size_t i = 0; i < s->nhosts; i++)
+    for (size_t i = 0; i < s->nhosts; i++) {
         free(s->hosts[i].name);
+        pthread_mutex_destroy(&s->hosts[i].rl_lock);
+    }
     free(s->hosts);
     strmap_fini(&s->counts);
     pthread_mutex_destroy(&s->count_lock);
@@ -1227,6 +1233,23 @@ serve_test(const char *rawhost, const char *path, uint64_t count,
     }
 }
 
+/* Count a request against h's per-second budget; true if over it. */
+static bool
+over_rate(struct host *h)
+{
+    int64_t sec = now_ms() / 1000;
+    bool over;
+
+    pthread_mutex_lock(&h->rl_lock);
+    if (sec != h->rl_second) {
+        h->rl_second = sec;
+        h->rl_count = 0;
+    }
+    over = ++h->rl_count > h->prof.max_rps;
+    pthread_mutex_unlock(&h->rl_lock);
+    return over;
+}
+
 /* Serve target on host (lower-case, no port; may be unknown). counted is
  * this request's count (0 when not counting). */
 static void
@@ -1245,6 +1268,11 @@ serve(struct site *s, const char *host, const char *rawhost, const char *target,
         return;
     }
     route(s, hi, path, &r);
+    if (hi >= 0 && with_delay && s->hosts[hi].prof.max_rps > 0 &&
+        over_rate(&s->hosts[hi])) {
+        set_status_page(resp, 429, "Too many requests this second.");
+        return;
+    }
     if (hi >= 0 && with_delay) {
         const struct site_host *p = &s->hosts[hi].prof;
         int64_t d = p->latency_ms;

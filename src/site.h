@@ -37,6 +37,8 @@ struct site_host {
     double broken_rate;  /* fraction of pages linking to a 404 page */
     int robots_status;   /* status of /robots.txt; 0 means 200 */
     unsigned crawl_delay_ms; /* > 0: robots.txt carries this Crawl-delay */
+    unsigned max_rps;    /* > 0: requests past this many per second (per
+                            host, whole-second windows) get 429 */
 };
 
 struct site;

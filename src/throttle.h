@@ -17,6 +17,11 @@ struct throttle {
     unsigned per_host;  /* in flight per host */
     bool randomize;     /* actual gap uniform in [0.5, 1.5] x delay */
     uint64_t rng;       /* xorshift state for the randomisation */
+    /* adaptive throttle (off unless autothrottle) */
+    bool autothrottle;
+    double at_target;      /* requests in flight wanted per host */
+    unsigned at_start_ms;  /* delay of a host before any response */
+    unsigned at_max_ms;    /* never slower than this */
 };
 
 /* Politeness state of one host (embedded in the frontier's host). */
@@ -26,6 +31,11 @@ struct throttle_host {
     int delay_ms;       /* override, or -1 for the global delay */
     int limit;          /* override, or -1 for the global per_host */
     unsigned floor_ms;  /* the site's own minimum (robots Crawl-delay) */
+    unsigned auto_ms;   /* adaptive delay, when autothrottle is on */
+    int64_t backoff_ms; /* time of the last 429/503 (adaptive throttle) */
+    double learned_ms;  /* adaptive floor learnt from 429/503s; decays */
+    int64_t ok_sec;     /* second of ok_now (now_ms / 1000) */
+    unsigned ok_now, ok_prev; /* 200s in that second and the one before */
     bool paused;        /* by the user */
     bool hold;          /* by the engine: waiting for robots.txt */
 };
@@ -52,5 +62,25 @@ void throttle_started(struct throttle *t, struct throttle_host *h,
                       int64_t now_ms);
 /* A request to h has finished. */
 void throttle_finished(struct throttle_host *h);
+
+/* Enable the adaptive throttle: per-host delay steered towards
+ * latency / target, starting at start_ms, at most max_ms. */
+void throttle_set_auto(struct throttle *t, double target, unsigned start_ms,
+                       unsigned max_ms);
+
+/* Adaptive throttle: a response with status (0: none) took latency_ms.
+ * AutoThrottle's rule (delay moves halfway to latency / target, never
+ * below that, never below the configured delay, never above the maximum;
+ * only a 200 may lower it), plus: a 429 or 503 doubles the delay at once
+ * (once per delay: the answers to requests already sent do not count),
+ * remembers as a floor the pace the server was seen to accept, 1.1x the
+ * gap between the 200s of the last whole second (unless still cooling
+ * down from the previous 429), which decays by
+ * 0.3 % per good response, to probe again slowly), and after one the delay
+ * comes down by at most 2 % per response and not at all for the next 5
+ * delays' time (5 s at most), so a recovering host speeds up gradually
+ * without oscillating. No effect when autothrottle is off. */
+void throttle_observe(const struct throttle *t, struct throttle_host *h,
+                      int64_t latency_ms, int status, int64_t now_ms);
 
 #endif

@@ -42,6 +42,7 @@ static const struct site_host hosts[] = {
     {.name = "r503.test", .pages = 50, .robots_status = 503},
     {.name = "r404.test", .pages = 20, .robots_status = 404},
     {.name = "delay.test", .pages = 200, .crawl_delay_ms = 300},
+    {.name = "limited.test", .pages = 5000, .latency_ms = 20, .max_rps = 20},
 };
 
 static void
@@ -587,6 +588,81 @@ robots_outcomes_hold_allow_and_slow_hosts(void **state)
     assert_true(delay_done <= 5);
 }
 
+static const struct host_stats *
+host_of(const struct engine_stats *st, const char *prefix)
+{
+    unsigned i;
+
+    for (i = 0; i < st->n_hosts; i++)
+        if (strncmp(st->hosts[i].key, prefix, strlen(prefix)) == 0)
+            return &st->hosts[i];
+    return NULL;
+}
+
+/* A host that allows 20 requests a second: flat out it answers mostly 429;
+ * with --autothrottle the delay rises on its own, the 429s become rare and
+ * the pace stays close to what the server allows. */
+static void
+autothrottle_settles_under_a_rate_limit(void **state)
+{
+    struct fixture *f = *state;
+    struct engine *e;
+    const struct host_stats *h;
+    uint64_t done0, e4xx0, done1, e4xx1;
+    unsigned lo = UINT32_MAX, hi = 0;
+    int64_t until;
+
+    add_seed(f, "limited.test", "/");
+    f->cfg.retries = 0;
+    f->cfg.concurrency = 4;
+    f->cfg.per_domain = 4;
+    /* flat out first, for comparison */
+    e = start(f);
+    sleep_ms(1500);
+    engine_snapshot(e, f->st);
+    h = host_of(f->st, "http://limited.test:");
+    assert_non_null(h);
+    assert_true(h->status[3] > h->status[1]); /* more 429s than 200s */
+    engine_stop(e, 0);
+    engine_join(e);
+    engine_free(e);
+    unlink(f->db);
+
+    f->cfg.autothrottle = true;
+    f->cfg.at_target = 1.0;
+    f->cfg.at_start_ms = 100;
+    f->cfg.at_max_ms = 5000;
+    e = start(f);
+    sleep_ms(3500);
+    engine_snapshot(e, f->st);
+    h = host_of(f->st, "http://limited.test:");
+    assert_non_null(h);
+    done0 = h->done;
+    e4xx0 = h->status[3];
+    until = now_ms() + 4000;
+    while (now_ms() < until) {
+        engine_snapshot(e, f->st);
+        h = host_of(f->st, "http://limited.test:");
+        lo = h->delay_ms < lo ? h->delay_ms : lo;
+        hi = h->delay_ms > hi ? h->delay_ms : hi;
+        sleep_ms(50);
+    }
+    done1 = h->done;
+    e4xx1 = h->status[3];
+    engine_stop(e, 0);
+    engine_join(e);
+    engine_free(e);
+    /* over the last 4 s: few 429s, at least half the allowed pace, and a
+     * delay near 50 ms that does not swing wildly */
+    print_message("autothrottle: %llu pages, %llu 4xx in 4 s, delay %u..%u ms\n",
+                  (unsigned long long)(done1 - done0),
+                  (unsigned long long)(e4xx1 - e4xx0), lo, hi);
+    assert_true((e4xx1 - e4xx0) * 10 <= (done1 - done0));
+    assert_true(done1 - done0 >= 40);
+    assert_true(lo >= 30);
+    assert_true(hi <= 400);
+}
+
 int
 main(void)
 {
@@ -609,6 +685,8 @@ main(void)
             setup, teardown),
         cmocka_unit_test_setup_teardown(
             robots_outcomes_hold_allow_and_slow_hosts, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            autothrottle_settles_under_a_rate_limit, setup, teardown),
     };
 
     if (fetch_global_init() != 0)

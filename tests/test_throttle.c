@@ -288,6 +288,169 @@ throttle_paused_host_is_never_ready(void **state)
     assert_true(throttle_ready(&t, &h, 0));
 }
 
+static void
+auto_setup(struct throttle *t, struct throttle_host *h)
+{
+    throttle_init(t, 0, 8, false, 1);
+    throttle_set_auto(t, 1.0, 1000, 60000);
+    throttle_host_init(h);
+    h->auto_ms = 1000;
+}
+
+static void
+throttle_observe_does_nothing_when_autothrottle_is_off(void **state)
+{
+    struct throttle t;
+    struct throttle_host h;
+
+    (void)state;
+    throttle_init(&t, 100, 8, false, 1);
+    throttle_host_init(&h);
+    throttle_observe(&t, &h, 5000, 200, 0);
+    throttle_observe(&t, &h, 5000, 429, 0);
+    assert_int_equal(h.auto_ms, 0);
+    assert_int_equal(throttle_delay(&t, &h), 100);
+}
+
+static void
+throttle_auto_delay_moves_halfway_to_latency_over_target(void **state)
+{
+    struct throttle t;
+    struct throttle_host h;
+
+    (void)state;
+    auto_setup(&t, &h);
+    throttle_observe(&t, &h, 3000, 200, 0); /* target 3000: up to 2000 */
+    assert_int_equal(h.auto_ms, 3000);      /* never below the target */
+    t.at_target = 2.0;
+    throttle_observe(&t, &h, 1000, 200, 100000); /* target 500 */
+    assert_int_equal(h.auto_ms, 2940);           /* at most -2 % a step */
+    assert_int_equal(throttle_delay(&t, &h), 2940);
+}
+
+static void
+throttle_auto_delay_stays_within_configured_and_maximum(void **state)
+{
+    struct throttle t;
+    struct throttle_host h;
+    int i;
+
+    (void)state;
+    auto_setup(&t, &h);
+    t.delay_ms = 400; /* the configured delay is the floor */
+    for (i = 0; i < 100; i++)
+        throttle_observe(&t, &h, 1, 200, 100000 + i);
+    assert_int_equal(h.auto_ms, 400);
+    for (i = 0; i < 100; i++)
+        throttle_observe(&t, &h, 10000000, 200, 200000 + i);
+    assert_int_equal(h.auto_ms, 60000);
+    for (i = 0; i < 10; i++)
+        throttle_observe(&t, &h, 1, 429, 300000 + i);
+    assert_int_equal(h.auto_ms, 60000);
+}
+
+static void
+throttle_auto_429_and_503_double_the_delay_at_once(void **state)
+{
+    struct throttle t;
+    struct throttle_host h;
+
+    (void)state;
+    auto_setup(&t, &h);
+    h.auto_ms = 300;
+    throttle_observe(&t, &h, 5, 429, 0);
+    assert_int_equal(h.auto_ms, 1000); /* at least the start delay */
+    /* answers to requests sent before it count once per delay */
+    throttle_observe(&t, &h, 5, 429, 500);
+    assert_int_equal(h.auto_ms, 1000);
+    throttle_observe(&t, &h, 5, 503, 1000);
+    assert_int_equal(h.auto_ms, 2000);
+    throttle_observe(&t, &h, 5, 429, 3000);
+    assert_int_equal(h.auto_ms, 4000);
+}
+
+static void
+throttle_auto_error_responses_never_lower_the_delay(void **state)
+{
+    struct throttle t;
+    struct throttle_host h;
+
+    (void)state;
+    auto_setup(&t, &h);
+    throttle_observe(&t, &h, 1, 404, 100000);
+    throttle_observe(&t, &h, 1, 500, 100001);
+    throttle_observe(&t, &h, -1, 0, 100002); /* no response at all */
+    assert_int_equal(h.auto_ms, 1000);
+    throttle_observe(&t, &h, 4000, 500, 100003); /* but may raise it */
+    assert_int_equal(h.auto_ms, 4000);
+}
+
+static void
+throttle_auto_recovers_gradually_after_a_429(void **state)
+{
+    struct throttle t;
+    struct throttle_host h;
+    int64_t now = 0;
+    unsigned prev;
+    int i;
+
+    (void)state;
+    auto_setup(&t, &h);
+    throttle_observe(&t, &h, 10, 429, now); /* 2000 ms */
+    prev = h.auto_ms;
+    /* fast answers right after the 429 do not speed the host up */
+    for (i = 0; i < 4; i++) {
+        now += prev / 2;
+        throttle_observe(&t, &h, 10, 200, now);
+        assert_int_equal(h.auto_ms, prev);
+    }
+    now = 5000; /* cooled down */
+    for (i = 0; i < 20; i++) {
+        throttle_observe(&t, &h, 10, 200, now);
+        assert_true(h.auto_ms < prev);
+        assert_true(h.auto_ms >= prev * 98 / 100);
+        prev = h.auto_ms;
+        now += prev;
+    }
+}
+
+/* A server allowing 20 requests a second: the delay settles near 50 ms,
+ * with few 429s and no wild swings. */
+static void
+throttle_auto_settles_under_a_rate_limit_without_oscillating(void **state)
+{
+    struct throttle t;
+    struct throttle_host h;
+    int64_t now = 0, sec = -1;
+    unsigned in_sec = 0, lo = UINT32_MAX, hi = 0, n429 = 0;
+    int i;
+
+    (void)state;
+    throttle_init(&t, 0, 8, false, 1);
+    throttle_set_auto(&t, 1.0, 10, 60000);
+    throttle_host_init(&h);
+    h.auto_ms = 10;
+    for (i = 0; i < 4000; i++) {
+        int status;
+
+        if (now / 1000 != sec) {
+            sec = now / 1000;
+            in_sec = 0;
+        }
+        status = ++in_sec > 20 ? 429 : 200;
+        throttle_observe(&t, &h, 20, status, now);
+        if (i >= 2000) {
+            n429 += status == 429;
+            lo = h.auto_ms < lo ? h.auto_ms : lo;
+            hi = h.auto_ms > hi ? h.auto_ms : hi;
+        }
+        now += h.auto_ms;
+    }
+    assert_true(n429 * 100 < 2000 * 2); /* under 2 % */
+    assert_true(lo >= 40);
+    assert_true(hi <= 150);
+}
+
 int
 main(void)
 {
@@ -307,6 +470,16 @@ main(void)
         cmocka_unit_test(
             throttle_global_change_applies_to_hosts_without_override),
         cmocka_unit_test(throttle_paused_host_is_never_ready),
+        cmocka_unit_test(throttle_observe_does_nothing_when_autothrottle_is_off),
+        cmocka_unit_test(
+            throttle_auto_delay_moves_halfway_to_latency_over_target),
+        cmocka_unit_test(
+            throttle_auto_delay_stays_within_configured_and_maximum),
+        cmocka_unit_test(throttle_auto_429_and_503_double_the_delay_at_once),
+        cmocka_unit_test(throttle_auto_error_responses_never_lower_the_delay),
+        cmocka_unit_test(throttle_auto_recovers_gradually_after_a_429),
+        cmocka_unit_test(
+            throttle_auto_settles_under_a_rate_limit_without_oscillating),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
