@@ -54,6 +54,7 @@ enum opt_id {
     O_NO_ROBOTS,
     O_LOW_SPEED_TIME,
     O_AUTOTHROTTLE,
+    O_PER_IP,
     O_AT_TARGET,
     O_AT_START,
     O_AT_MAX,
@@ -67,6 +68,7 @@ static const struct option long_opts[] = {
     {"db", required_argument, NULL, O_DB},
     {"concurrency", required_argument, NULL, O_CONCURRENCY},
     {"per-domain", required_argument, NULL, O_PER_DOMAIN},
+    {"per-ip", required_argument, NULL, O_PER_IP},
     {"delay", required_argument, NULL, O_DELAY},
     {"no-randomize-delay", no_argument, NULL, O_NO_RANDOMIZE},
     {"depth", required_argument, NULL, O_DEPTH},
@@ -113,6 +115,7 @@ config_usage(FILE *out)
         "Throttling (all adjustable live in the dashboard)\n"
         "  -c, --concurrency N    requests in flight in all (16)\n"
         "  --per-domain N         requests in flight per host (8)\n"
+        "  --per-ip N             per server address, shared by its hosts (off)\n"
         "  --delay SECONDS        gap between request starts per host (0)\n"
         "  --no-randomize-delay   use the delay as is, not 0.5x..1.5x of it\n"
         "  --autothrottle         adapt each host's delay to its latency and to\n"
@@ -416,6 +419,11 @@ apply(struct config *c, int id, const char *name, const char *v,
         if (get_uint(name, v, 1, CONFIG_MAX_CONCURRENCY, &n, cause) != 0)
             return -1;
         c->per_domain = (unsigned)n;
+        return 0;
+    case O_PER_IP:
+        if (get_uint(name, v, 0, CONFIG_MAX_CONCURRENCY, &n, cause) != 0)
+            return -1;
+        c->per_ip = (unsigned)n;
         return 0;
     case O_DELAY:
         return get_seconds(name, v, CONFIG_MAX_DELAY_MS / 1000, &c->delay_ms,
@@ -732,7 +740,8 @@ config_to_json(const struct config *c)
 {
     char *ua = json_quote(c->user_agent ? c->user_agent : "");
     char *buf = xasprintf(
-        "{\"concurrency\":%u,\"per_domain\":%u,\"delay_ms\":%u,"
+        "{\"concurrency\":%u,\"per_domain\":%u,\"per_ip\":%u,"
+        "\"delay_ms\":%u,"
         "\"randomize_delay\":%s,\"depth\":%d,\"max_pages\":%lld,"
         "\"order\":\"%s\",\"timeout_s\":%u,\"connect_timeout_s\":%u,"
         "\"low_speed_time_s\":%u,"
@@ -741,7 +750,7 @@ config_to_json(const struct config *c)
         "\"autothrottle\":%s,\"autothrottle_target\":%g,"
         "\"autothrottle_start_delay_ms\":%u,\"autothrottle_max_delay_ms\":%u,"
         "\"user_agent\":%s",
-        c->concurrency, c->per_domain, c->delay_ms,
+        c->concurrency, c->per_domain, c->per_ip, c->delay_ms,
         c->randomize_delay ? "true" : "false", c->max_depth,
         (long long)c->max_pages, c->order == ORDER_DFS ? "dfs" : "bfs",
         c->timeout_s, c->connect_timeout_s, c->low_speed_time_s,

@@ -34,6 +34,7 @@ struct config {
     char *user_agent;
     unsigned concurrency;      /* global fetchers, 1..CONFIG_MAX_CONCURRENCY */
     unsigned per_domain;       /* in flight per host */
+    unsigned per_ip;           /* in flight per IP address, 0: no limit */
     unsigned delay_ms;         /* minimum gap between starts, per host */
     bool randomize_delay;      /* 0.5x..1.5x of delay_ms */
     int max_depth;             /* -1: unlimited */

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "extract.h"
@@ -163,6 +164,61 @@ engine_log(struct engine *e, const char *fmt, ...)
     pthread_mutex_unlock(&e->stats_lock);
 }
 
+/* --- hosts and their addresses ----------------------------------------- */
+
+/* The address --resolve gives for host_key ("scheme://host:port"), copied
+ * to out; false if none. */
+static bool
+resolve_addr(const struct config *cfg, const char *host_key, char *out,
+             size_t outsz)
+{
+    const char *hp = strstr(host_key, "://");
+    size_t i, hlen;
+
+    if (hp == NULL)
+        return false;
+    hp += 3; /* "host:port" */
+    hlen = strlen(hp);
+    for (i = 0; i < cfg->resolve.n; i++) {
+        const char *r = cfg->resolve.v[i], *addr;
+        size_t alen;
+
+        if (*r == '+')
+            r++;
+        if (strncasecmp(r, hp, hlen) != 0 || r[hlen] != ':')
+            continue;
+        addr = r + hlen + 1;
+        alen = strcspn(addr, ",");
+        if (alen >= 2 && addr[0] == '[') { /* [v6] */
+            addr++;
+            alen = strcspn(addr, "]");
+        }
+        if (alen == 0 || alen >= outsz)
+            return false;
+        memcpy(out, addr, alen);
+        out[alen] = '\0';
+        return true;
+    }
+    return false;
+}
+
+/* Queue url under host_key; a host seen for the first time gets its
+ * address from --resolve when that names it (otherwise from its first
+ * response). */
+static void
+push_url(struct engine *e, const char *host_key, const char *url, int64_t id,
+         int64_t referrer, unsigned depth)
+{
+    size_t hosts = frontier_host_count(e->fr);
+    char addr[64];
+
+    frontier_push(e->fr, host_key, url, id, referrer, depth);
+    if (frontier_host_count(e->fr) != hosts &&
+        resolve_addr(e->cfg, host_key, addr, sizeof(addr)))
+        frontier_host_set_ip(e->fr, frontier_host_find(e->fr, host_key),
+                             addr);
+}
+
 /* --- construction ------------------------------------------------------- */
 
 static int
@@ -175,7 +231,7 @@ add_seed(struct engine *e, const char *url)
         return 0; /* config checked it; cannot happen */
     if (!frontier_seen_add(e->fr, id))
         return 0; /* duplicate seed */
-    frontier_push(e->fr, key, url, id, 0, 0);
+    push_url(e, key, url, id, 0, 0);
     return store_add_url(e->store, id, url, 0, 0, URL_STATE_QUEUED);
 }
 
@@ -194,6 +250,7 @@ engine_new(const struct config *cfg, char **cause)
     e->rng = (uint64_t)e->t0 * 0x9e3779b97f4a7c15ULL | 1;
     throttle_init(&e->thr, cfg->delay_ms, cfg->per_domain,
                   cfg->randomize_delay, (uint64_t)e->t0 ^ 0x5bd1e995ULL);
+    e->thr.per_ip = cfg->per_ip;
     if (cfg->autothrottle)
         throttle_set_auto(&e->thr, cfg->at_target, cfg->at_start_ms,
                           cfg->at_max_ms);
@@ -786,6 +843,8 @@ finish_job(struct engine *e, struct fetch_job *job)
 
     frontier_finished(e->fr, h);
     e->in_flight--;
+    if (frontier_host_ip(h) == NULL && job->ip[0] != '\0')
+        frontier_host_set_ip(e->fr, h, job->ip);
     count_latency(&h->c, job->elapsed_ms);
     if (job->is_robots) {
         robots_done(e, job, now_ms());
@@ -847,7 +906,7 @@ finish_job(struct engine *e, struct fetch_job *job)
             if (dh != NULL)
                 record_robots_skip(e, dh, l->id);
             if (queue)
-                frontier_push(e->fr, key, url, l->id, job->id, depth);
+                push_url(e, key, url, l->id, job->id, depth);
         }
         rc |= store_add_link(e->store, job->id, l->id,
                              l->rel_off == SIZE_MAX ? NULL

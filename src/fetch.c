@@ -440,6 +440,13 @@ fetch_one(struct worker *w, struct fetch_job *job)
     job->bytes = w->received;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     job->status = (int)status;
+    {
+        char *ip = NULL;
+
+        if (curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK &&
+            ip != NULL)
+            strlcopy(job->ip, ip, sizeof(job->ip));
+    }
     if (status > 0) {
         char norm[URL_MAX];
 

@@ -50,6 +50,7 @@ struct fetch_job {
     char *error;              /* owned; NULL on success: "word: detail" */
     int64_t bytes;            /* body bytes received (decoded) */
     int64_t retry_after_s;    /* Retry-After of the response, 0 if none */
+    char ip[48];              /* server address of the last hop, or "" */
     int64_t elapsed_ms;
     int64_t ttfb_ms;          /* until the first response byte, -1 if none */
     char fetched_at[32];      /* ISO 8601 UTC of the start */

@@ -20,8 +20,18 @@
 #include "url.h"
 #include "util.h"
 
+/* The hosts of one IP address and their shared politeness budget. */
+struct frontier_ip {
+    char *addr;
+    struct throttle_bucket b;
+    struct frontier_host **hosts;
+    size_t n, cap;
+};
+
 struct frontier {
     struct throttle *t;
+    struct frontier_ip **ips; /* few: a linear search is fine */
+    size_t n_ips, cap_ips;
     enum frontier_order order;
     uint64_t seq;
 
@@ -90,6 +100,12 @@ frontier_free(struct frontier *f)
         robots_free(h->robots);
         free(h);
     }
+    for (i = 0; i < f->n_ips; i++) {
+        free(f->ips[i]->addr);
+        free(f->ips[i]->hosts);
+        free(f->ips[i]);
+    }
+    free(f->ips);
     free(f->hosts);
     free(f->hmap);
     free(f->ready);
@@ -316,6 +332,21 @@ ready_fix(struct frontier *f, struct frontier_host *h)
     ready_down(f, h->ready_pos);
 }
 
+/* After h's politeness changed: restore its place, and its IP siblings'
+ * (their readiness depends on the shared bucket). */
+static void
+fix_host(struct frontier *f, struct frontier_host *h)
+{
+    size_t i;
+
+    if (h->ip == NULL || f->t->per_ip == 0) {
+        ready_fix(f, h);
+        return;
+    }
+    for (i = 0; i < h->ip->n; i++)
+        ready_fix(f, h->ip->hosts[i]);
+}
+
 /* --- hosts -------------------------------------------------------------- */
 
 static size_t
@@ -367,6 +398,44 @@ frontier_host_get(struct frontier *f, const char *key)
     return h;
 }
 
+void
+frontier_host_set_ip(struct frontier *f, struct frontier_host *h,
+                     const char *ip)
+{
+    struct frontier_ip *b = NULL;
+    size_t i;
+
+    if (h->ip != NULL || ip == NULL || *ip == '\0')
+        return;
+    for (i = 0; i < f->n_ips && b == NULL; i++)
+        if (strcmp(f->ips[i]->addr, ip) == 0)
+            b = f->ips[i];
+    if (b == NULL) {
+        b = xcalloc(1, sizeof(*b));
+        b->addr = xstrdup(ip);
+        if (f->n_ips == f->cap_ips) {
+            f->cap_ips = f->cap_ips ? f->cap_ips * 2 : 8;
+            f->ips = xrealloc(f->ips, f->cap_ips * sizeof(*f->ips));
+        }
+        f->ips[f->n_ips++] = b;
+    }
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 4;
+        b->hosts = xrealloc(b->hosts, b->cap * sizeof(*b->hosts));
+    }
+    b->hosts[b->n++] = h;
+    h->ip = b;
+    if (f->t->per_ip > 0)
+        throttle_join_bucket(&h->pol, &b->b);
+    fix_host(f, h);
+}
+
+const char *
+frontier_host_ip(const struct frontier_host *h)
+{
+    return h->ip != NULL ? h->ip->addr : NULL;
+}
+
 size_t
 frontier_host_count(const struct frontier *f)
 {
@@ -385,7 +454,7 @@ frontier_host_changed(struct frontier *f, struct frontier_host *h)
     size_t i;
 
     if (h != NULL) {
-        ready_fix(f, h);
+        fix_host(f, h);
         return;
     }
     /* every key may have moved: heapify bottom-up */
@@ -449,8 +518,7 @@ frontier_take(struct frontier *f, int64_t now_ms, int64_t *wait_ms)
     h->last_take = ++f->takes;
     if (h->queued == 0)
         ready_remove(f, h);
-    else
-        ready_fix(f, h);
+    fix_host(f, h);
     *wait_ms = 0;
     return e;
 }
@@ -473,8 +541,7 @@ frontier_take_retry(struct frontier *f, int64_t now_ms)
         h->last_take = ++f->takes;
         if (h->queued == 0)
             ready_remove(f, h);
-        else
-            ready_fix(f, h);
+        fix_host(f, h);
         return e;
     }
     return NULL;
@@ -484,7 +551,7 @@ void
 frontier_finished(struct frontier *f, struct frontier_host *h)
 {
     throttle_finished(&h->pol);
-    ready_fix(f, h);
+    fix_host(f, h);
 }
 
 size_t

@@ -16,6 +16,7 @@
 #include "throttle.h"
 
 struct frontier;
+struct frontier_ip;
 struct robots;
 
 /* Per-host counters the engine keeps for the dashboard. */
@@ -40,6 +41,7 @@ struct frontier_host {
     int robots_state;          /* the engine's enum host_robots */
     int64_t robots_expires_ms; /* fetch again after this */
     unsigned robots_failures;  /* consecutive unreachable fetches */
+    struct frontier_ip *ip;    /* its address's bucket, NULL unknown */
     /* private below */
     struct frontier_entry **heap;
     size_t heap_cap;
@@ -101,6 +103,14 @@ struct frontier_host *frontier_host_at(struct frontier *f, size_t i);
 struct frontier_host *frontier_host_find(struct frontier *f, const char *key);
 /* Get or create the host for key. */
 struct frontier_host *frontier_host_get(struct frontier *f, const char *key);
+/* Record that h's server is at address ip (copied): with a per-IP limit,
+ * h then shares that address's budget and delay with its other hosts. The
+ * first address recorded for a host stays. */
+void frontier_host_set_ip(struct frontier *f, struct frontier_host *h,
+                          const char *ip);
+/* The address recorded for h, or NULL. */
+const char *frontier_host_ip(const struct frontier_host *h);
+
 /* Call after changing a host's politeness state or the global throttle
  * (h NULL: every host). */
 void frontier_host_changed(struct frontier *f, struct frontier_host *h);

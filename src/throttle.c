@@ -9,6 +9,8 @@
  */
 #include "throttle.h"
 
+#include <stddef.h>
+
 void
 throttle_init(struct throttle *t, unsigned delay_ms, unsigned per_host,
               bool randomize, uint64_t seed)
@@ -17,6 +19,7 @@ throttle_init(struct throttle *t, unsigned delay_ms, unsigned per_host,
     t->per_host = per_host ? per_host : 1;
     t->randomize = randomize;
     t->rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
+    t->per_ip = 0;
     t->autothrottle = false;
     t->at_target = 1.0;
     t->at_start_ms = t->at_max_ms = 0;
@@ -31,6 +34,7 @@ throttle_host_init(struct throttle_host *h)
     h->limit = -1;
     h->paused = false;
     h->hold = false;
+    h->bucket = NULL;
     h->floor_ms = 0;
     h->auto_ms = 0;
     h->backoff_ms = INT64_MIN / 2;
@@ -176,6 +180,15 @@ throttle_ready_at(const struct throttle *t, const struct throttle_host *h)
 {
     if (h->paused || h->hold || h->in_flight >= throttle_limit(t, h))
         return INT64_MAX;
+    if (t->per_ip > 0) {
+        const struct throttle_bucket *b = h->bucket;
+
+        if (b == NULL)
+            return h->in_flight > 0 ? INT64_MAX : h->next_ok_ms;
+        if (b->in_flight >= t->per_ip)
+            return INT64_MAX;
+        return h->next_ok_ms > b->next_ok_ms ? h->next_ok_ms : b->next_ok_ms;
+    }
     return h->next_ok_ms;
 }
 
@@ -209,6 +222,10 @@ throttle_started(struct throttle *t, struct throttle_host *h, int64_t now_ms)
     }
     h->in_flight++;
     h->next_ok_ms = now_ms + gap;
+    if (h->bucket != NULL) {
+        h->bucket->in_flight++;
+        h->bucket->next_ok_ms = now_ms + gap;
+    }
 }
 
 void
@@ -216,4 +233,17 @@ throttle_finished(struct throttle_host *h)
 {
     if (h->in_flight > 0)
         h->in_flight--;
+    if (h->bucket != NULL && h->bucket->in_flight > 0)
+        h->bucket->in_flight--;
+}
+
+void
+throttle_join_bucket(struct throttle_host *h, struct throttle_bucket *b)
+{
+    if (h->bucket != NULL)
+        return; /* the first address learnt stays */
+    h->bucket = b;
+    b->in_flight += h->in_flight; /* they finish through the bucket now */
+    if (h->next_ok_ms > b->next_ok_ms)
+        b->next_ok_ms = h->next_ok_ms;
 }

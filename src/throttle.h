@@ -11,12 +11,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Politeness shared by the hosts of one IP address (--per-ip). */
+struct throttle_bucket {
+    unsigned in_flight;  /* requests to any of its hosts */
+    int64_t next_ok_ms;  /* earliest next start to any of its hosts */
+};
+
 /* Global defaults, changed live by the engine. */
 struct throttle {
     unsigned delay_ms;  /* gap between two starts to one host */
     unsigned per_host;  /* in flight per host */
     bool randomize;     /* actual gap uniform in [0.5, 1.5] x delay */
     uint64_t rng;       /* xorshift state for the randomisation */
+    unsigned per_ip;    /* in flight per IP address; 0: no such limit */
     /* adaptive throttle (off unless autothrottle) */
     bool autothrottle;
     double at_target;      /* requests in flight wanted per host */
@@ -36,6 +43,7 @@ struct throttle_host {
     double learned_ms;  /* adaptive floor learnt from 429/503s; decays */
     int64_t ok_sec;     /* second of ok_now (now_ms / 1000) */
     unsigned ok_now, ok_prev; /* 200s in that second and the one before */
+    struct throttle_bucket *bucket; /* its IP's (per_ip), NULL unknown */
     bool paused;        /* by the user */
     bool hold;          /* by the engine: waiting for robots.txt */
 };
@@ -48,7 +56,9 @@ void throttle_host_init(struct throttle_host *h);
 unsigned throttle_delay(const struct throttle *t, const struct throttle_host *h);
 unsigned throttle_limit(const struct throttle *t, const struct throttle_host *h);
 
-/* Earliest time a request to h may start; INT64_MAX while h is paused, held or
+/* Earliest time a request to h may start; INT64_MAX while h is paused, held,
+ * while its IP is at the per-IP limit (or, with per_ip on, while its IP is
+ * unknown and one request is already out to learn it), or
  * at its in-flight limit (that changes only through throttle_finished or a
  * new limit). */
 int64_t throttle_ready_at(const struct throttle *t,
@@ -62,6 +72,10 @@ void throttle_started(struct throttle *t, struct throttle_host *h,
                       int64_t now_ms);
 /* A request to h has finished. */
 void throttle_finished(struct throttle_host *h);
+
+/* Make h share b's budget from now on (its requests in flight move to b).
+ * Does nothing if h has a bucket already. */
+void throttle_join_bucket(struct throttle_host *h, struct throttle_bucket *b);
 
 /* Enable the adaptive throttle: per-host delay steered towards
  * latency / target, starting at start_ms, at most max_ms. */

@@ -43,6 +43,8 @@ static const struct site_host hosts[] = {
     {.name = "r404.test", .pages = 20, .robots_status = 404},
     {.name = "delay.test", .pages = 200, .crawl_delay_ms = 300},
     {.name = "limited.test", .pages = 5000, .latency_ms = 20, .max_rps = 20},
+    {.name = "slow2.test", .pages = 2000, .latency_ms = 100},
+    {.name = "slow3.test", .pages = 2000, .latency_ms = 100},
 };
 
 static void
@@ -663,6 +665,48 @@ autothrottle_settles_under_a_rate_limit(void **state)
     assert_true(hi <= 400);
 }
 
+/* Host names resolved to one address share its --per-ip budget and its
+ * delay: the server is protected, not the names. */
+static void
+per_ip_limit_is_shared_by_hosts_of_one_address(void **state)
+{
+    struct fixture *f = *state;
+    struct engine *e;
+    unsigned max_fly = 0;
+    uint64_t d0;
+    int64_t until;
+
+    add_seed(f, "slow.test", "/");
+    add_seed(f, "slow2.test", "/");
+    add_seed(f, "slow3.test", "/");
+    f->cfg.concurrency = 24;
+    f->cfg.per_domain = 8;
+    f->cfg.per_ip = 3;
+    f->cfg.robots = false;
+    e = start(f);
+    WAIT_FOR(f, e, 3000, f->st->pages_done >= 6);
+    until = now_ms() + 1500;
+    while (now_ms() < until) {
+        engine_snapshot(e, f->st);
+        max_fly = f->st->in_flight > max_fly ? f->st->in_flight : max_fly;
+        sleep_ms(5);
+    }
+    assert_int_equal(max_fly, 3); /* not 24: three hosts, one address */
+    /* and one delay for the address: 200 ms between starts to any of the
+     * three hosts, so about 5 pages a second in all */
+    engine_set_delay(e, 200);
+    sleep_ms(600);
+    engine_snapshot(e, f->st);
+    d0 = f->st->pages_done;
+    sleep_ms(2000);
+    engine_snapshot(e, f->st);
+    assert_true(f->st->pages_done - d0 <= 14); /* 3 hosts x 5/s would be 30 */
+    assert_true(f->st->pages_done - d0 >= 5);
+    engine_stop(e, 0);
+    engine_join(e);
+    engine_free(e);
+}
+
 int
 main(void)
 {
@@ -687,6 +731,8 @@ main(void)
             robots_outcomes_hold_allow_and_slow_hosts, setup, teardown),
         cmocka_unit_test_setup_teardown(
             autothrottle_settles_under_a_rate_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            per_ip_limit_is_shared_by_hosts_of_one_address, setup, teardown),
     };
 
     if (fetch_global_init() != 0)

@@ -827,6 +827,66 @@ frontier_take_agrees_with_brute_force_model(void **state)
     fx_free(x);
 }
 
+static void
+frontier_hosts_of_one_ip_share_its_budget(void **state)
+{
+    struct fx *x = fx_new(0, 8, FRONTIER_BFS);
+
+    (void)state;
+    x->t.per_ip = 1;
+    push(x, HA, "a1", 0);
+    push(x, HA, "a2", 0);
+    push(x, HB, "b1", 0);
+    push(x, HC, "c1", 0);
+    frontier_host_set_ip(x->f, frontier_host_find(x->f, HA), "10.0.0.1");
+    frontier_host_set_ip(x->f, frontier_host_find(x->f, HB), "10.0.0.1");
+    frontier_host_set_ip(x->f, frontier_host_find(x->f, HC), "10.0.0.2");
+    TAKE(x, 0, "a1");
+    TAKE(x, 0, "c1");  /* another address: its own budget */
+    TAKE_NONE(x, 0, -1); /* b.test and a.test wait for 10.0.0.1 */
+    frontier_finished(x->f, frontier_host_find(x->f, HA));
+    TAKE(x, 0, "b1");  /* round-robin within the address */
+    TAKE_NONE(x, 0, -1);
+    frontier_finished(x->f, frontier_host_find(x->f, HB));
+    TAKE(x, 0, "a2");
+    assert_string_equal(frontier_host_ip(frontier_host_find(x->f, HA)),
+                        "10.0.0.1");
+    fx_free(x);
+}
+
+static void
+frontier_host_of_unknown_ip_sends_one_request_to_learn_it(void **state)
+{
+    struct fx *x = fx_new(0, 8, FRONTIER_BFS);
+
+    (void)state;
+    x->t.per_ip = 4;
+    push(x, HA, "a1", 0);
+    push(x, HA, "a2", 0);
+    TAKE(x, 0, "a1");
+    TAKE_NONE(x, 0, -1); /* address unknown: one request at a time */
+    frontier_host_set_ip(x->f, frontier_host_find(x->f, HA), "10.0.0.1");
+    TAKE(x, 0, "a2"); /* known now: the address's budget applies */
+    fx_free(x);
+}
+
+static void
+frontier_ip_shares_the_delay_between_its_hosts(void **state)
+{
+    struct fx *x = fx_new(100, 8, FRONTIER_BFS);
+
+    (void)state;
+    x->t.per_ip = 8;
+    push(x, HA, "a1", 0);
+    push(x, HB, "b1", 0);
+    frontier_host_set_ip(x->f, frontier_host_find(x->f, HA), "10.0.0.1");
+    frontier_host_set_ip(x->f, frontier_host_find(x->f, HB), "10.0.0.1");
+    TAKE(x, 1000, "a1");
+    TAKE_NONE(x, 1000, 100); /* b.test waits for the address's delay */
+    TAKE(x, 1100, "b1");
+    fx_free(x);
+}
+
 #define T(name) cmocka_unit_test_teardown(name, teardown)
 
 int
@@ -859,6 +919,9 @@ main(void)
         T(frontier_counts_queued_urls_per_host_and_in_all),
         T(frontier_free_releases_queued_entries),
         T(frontier_take_agrees_with_brute_force_model),
+        T(frontier_hosts_of_one_ip_share_its_budget),
+        T(frontier_host_of_unknown_ip_sends_one_request_to_learn_it),
+        T(frontier_ip_shares_the_delay_between_its_hosts),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
