@@ -100,13 +100,14 @@ ok_last_second(const struct throttle_host *h, int64_t now_ms)
     return 0;
 }
 
-/* Within five delays (5 s at most) of the last 429/503. */
+/* Within five delays (at least 1 s: a fixed-window limiter refuses until
+ * its window ends; at most 5 s) of the last 429/503. */
 static bool
 cooling(const struct throttle_host *h, double cur, int64_t now_ms)
 {
     int64_t since = now_ms - h->backoff_ms;
 
-    return since < 5 * (int64_t)cur && since < 5000;
+    return since < 1000 || (since < 5 * (int64_t)cur && since < 5000);
 }
 
 void
@@ -123,17 +124,15 @@ throttle_observe(const struct throttle *t, struct throttle_host *h,
     cur = h->auto_ms;
     if (status == 429 || status == 503) {
         /* the server says slow down: believe it now, not on average; but
-         * once per delay, since the requests sent before the first 429
-         * answer with 429s too */
-        if (now_ms - h->backoff_ms < (int64_t)cur)
+         * once per cool-down, since the requests sent before the first 429
+         * (or in the same limiter window) answer with 429s too */
+        if (cooling(h, cur, now_ms))
             return;
         next = cur * 2 > t->at_start_ms ? cur * 2 : t->at_start_ms;
         if (next < 1)
             next = 1;
-        /* cur was too fast, unless we were still cooling down from the
-         * last 429 (a fixed-window limiter keeps refusing until its
-         * window ends, whatever the new pace) */
-        if (!cooling(h, cur, now_ms)) {
+        {
+            /* remember the pace the server did accept */
             unsigned ok = ok_last_second(h, now_ms);
             double pace = ok >= 2 ? 1100.0 / ok : cur * 1.25;
 

@@ -86,13 +86,14 @@ void throttle_set_auto(struct throttle *t, double target, unsigned start_ms,
  * AutoThrottle's rule (delay moves halfway to latency / target, never
  * below that, never below the configured delay, never above the maximum;
  * only a 200 may lower it), plus: a 429 or 503 doubles the delay at once
- * (once per delay: the answers to requests already sent do not count),
+ * (once per cool-down: the answers to requests already sent, or in the
+ * same limiter window, do not count),
  * remembers as a floor the pace the server was seen to accept, 1.1x the
- * gap between the 200s of the last whole second (unless still cooling
- * down from the previous 429), which decays by
+ * gap between the 200s of the last whole second, which decays by
  * 0.3 % per good response, to probe again slowly), and after one the delay
  * comes down by at most 2 % per response and not at all for the next 5
- * delays' time (5 s at most), so a recovering host speeds up gradually
+ * delays' time (1 s at least, 5 s at most), so a recovering host speeds up
+ * gradually
  * without oscillating. No effect when autothrottle is off. */
 void throttle_observe(const struct throttle *t, struct throttle_host *h,
                       int64_t latency_ms, int status, int64_t now_ms);

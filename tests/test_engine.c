@@ -635,7 +635,7 @@ autothrottle_settles_under_a_rate_limit(void **state)
     f->cfg.at_start_ms = 100;
     f->cfg.at_max_ms = 5000;
     e = start(f);
-    sleep_ms(3500);
+    sleep_ms(4000);
     engine_snapshot(e, f->st);
     h = host_of(f->st, "http://limited.test:");
     assert_non_null(h);
@@ -660,7 +660,7 @@ autothrottle_settles_under_a_rate_limit(void **state)
                   (unsigned long long)(done1 - done0),
                   (unsigned long long)(e4xx1 - e4xx0), lo, hi);
     assert_true((e4xx1 - e4xx0) * 10 <= (done1 - done0));
-    assert_true(done1 - done0 >= 40);
+    assert_true(done1 - done0 >= 36); /* at least 45 % of what is allowed */
     assert_true(lo >= 30);
     assert_true(hi <= 400);
 }

@@ -360,12 +360,12 @@ throttle_auto_429_and_503_double_the_delay_at_once(void **state)
     h.auto_ms = 300;
     throttle_observe(&t, &h, 5, 429, 0);
     assert_int_equal(h.auto_ms, 1000); /* at least the start delay */
-    /* answers to requests sent before it count once per delay */
-    throttle_observe(&t, &h, 5, 429, 500);
+    /* answers to requests sent before it count once per cool-down */
+    throttle_observe(&t, &h, 5, 429, 900);
     assert_int_equal(h.auto_ms, 1000);
-    throttle_observe(&t, &h, 5, 503, 1000);
+    throttle_observe(&t, &h, 5, 503, 5000);
     assert_int_equal(h.auto_ms, 2000);
-    throttle_observe(&t, &h, 5, 429, 3000);
+    throttle_observe(&t, &h, 5, 429, 10000);
     assert_int_equal(h.auto_ms, 4000);
 }
 
