@@ -55,6 +55,9 @@ enum opt_id {
     O_LOW_SPEED_TIME,
     O_AUTOTHROTTLE,
     O_PER_IP,
+    O_RESUME,
+    O_WINDOW,
+    O_SEED,
     O_AT_TARGET,
     O_AT_START,
     O_AT_MAX,
@@ -84,6 +87,9 @@ static const struct option long_opts[] = {
     {"user-agent", required_argument, NULL, O_USER_AGENT},
     {"resolve", required_argument, NULL, O_RESOLVE},
     {"config", required_argument, NULL, O_CONFIG},
+    {"resume", no_argument, NULL, O_RESUME},
+    {"frontier-window", required_argument, NULL, O_WINDOW},
+    {"seed", required_argument, NULL, O_SEED},
     {"demo", no_argument, NULL, O_DEMO},
     {"quiet", no_argument, NULL, O_QUIET},
     {"retries", required_argument, NULL, O_RETRIES},
@@ -108,10 +114,9 @@ config_usage(FILE *out)
         "usage: crawltop [options] URL...      crawl, with the live dashboard\n"
         "       crawltop --headless [options] URL...   no dashboard\n"
         "       crawltop --demo                 dashboard on a built-in demo site\n"
-        "Output\n"
         "  --db FILE              SQLite results (default crawl.db; demo.db)\n"
-        "  --headless             progress on stderr, JSON summary on stdout\n"
-        "  --quiet                no progress lines in headless mode\n"
+        "  --headless [--quiet]   progress on stderr (not with --quiet), JSON\n"
+        "                         summary on stdout\n"
         "Throttling (all adjustable live in the dashboard)\n"
         "  -c, --concurrency N    requests in flight in all (16)\n"
         "  --per-domain N         requests in flight per host (8)\n"
@@ -132,18 +137,19 @@ config_usage(FILE *out)
         "  --allow REGEX          only URLs matching one of these (repeatable)\n"
         "  --deny REGEX           never URLs matching any of these (repeatable)\n"
         "Requests\n"
-        "  --timeout SECONDS      whole request (30); --connect-timeout (10);\n"
+        "  --timeout S            request (30); --connect-timeout S (10);\n"
         "                         --low-speed-time S: abort under 100 B/s (15)\n"
         "  --max-size BYTES       largest body, after decoding (10485760)\n"
         "  --user-agent STRING    (crawltop/" CRAWLTOP_VERSION ")\n"
         "  --resolve HOST:PORT:ADDR  as curl --resolve (repeatable)\n"
         "  --retries N            retries of transient failures (2); backoff\n"
-        "                         --retry-delay SECONDS (1), doubling; a\n"
-        "                         Retry-After pauses the host, at most\n"
-        "                         --max-retry-after SECONDS (600)\n"
-        "Other\n"
+        "                         --retry-delay S (1), doubling; Retry-After\n"
+        "                         pauses the host, --max-retry-after S (600)\n"
         "  --config FILE          'name = value' lines, long option names\n"
-        "  -h, --help, -V, --version\n"
+        "  --resume               continue the crawl in --db after any stop\n"
+        "  --frontier-window N    queued URLs kept in memory; the rest wait in\n"
+        "                         the database (50000)\n"
+        "  -h, --help, -V, --version, --seed URL (a start URL, as a setting)\n"
         "Dashboard keys: + - concurrency, ] [ delay, space pause, ? help, q quit\n",
         out);
 }
@@ -164,6 +170,7 @@ config_init(struct config *c)
     c->low_speed_time_s = 15;
     c->max_size = 10 * 1024 * 1024;
     c->retries = 2;
+    c->window = 50000;
     c->retry_delay_ms = 1000;
     c->max_retry_after_s = 600;
     c->robots = true;
@@ -384,6 +391,7 @@ apply(struct config *c, int id, const char *name, const char *v,
 
     switch (id) {
     case O_HEADLESS:
+    case O_RESUME:
     case O_AUTOTHROTTLE:
     case O_NO_ROBOTS:
     case O_NO_RANDOMIZE:
@@ -399,6 +407,8 @@ apply(struct config *c, int id, const char *name, const char *v,
             c->robots = !flag;
         else if (id == O_AUTOTHROTTLE)
             c->autothrottle = flag;
+        else if (id == O_RESUME)
+            c->resume = flag;
         else if (id == O_DEMO)
             c->demo = flag;
         else
@@ -419,6 +429,11 @@ apply(struct config *c, int id, const char *name, const char *v,
         if (get_uint(name, v, 1, CONFIG_MAX_CONCURRENCY, &n, cause) != 0)
             return -1;
         c->per_domain = (unsigned)n;
+        return 0;
+    case O_WINDOW:
+        if (get_uint(name, v, 16, 100000000, &n, cause) != 0)
+            return -1;
+        c->window = (unsigned)n;
         return 0;
     case O_PER_IP:
         if (get_uint(name, v, 0, CONFIG_MAX_CONCURRENCY, &n, cause) != 0)
@@ -448,6 +463,8 @@ apply(struct config *c, int id, const char *name, const char *v,
         return 0;
     case O_SEEDS:
         return read_seeds(c, v, cause);
+    case O_SEED:
+        return add_seed(c, v, "", cause);
     case O_ALLOW_HOST: {
         char norm[URL_MAX];
         char *u = xasprintf("http://%s/", v);
@@ -566,29 +583,30 @@ trim(char *s)
     return s;
 }
 
+/* Apply the 'name = value' lines of text; origin names it in messages. */
 static int
-read_config_file(struct config *c, const char *path, char **cause)
+apply_lines(struct config *c, const char *text, const char *origin,
+            char **cause)
 {
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
+    char *copy = xstrdup(text), *line, *save = NULL;
+    size_t lineno = 0;
     int rc = 0;
 
-    if (f == NULL) {
-        *cause = xasprintf("--config: cannot read '%s': %s", path,
-                           strerror(errno));
-        return -1;
-    }
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
-        char *s = trim(line), *eq, *name, *value, *why = NULL;
+    for (line = copy; rc == 0 && line != NULL; line = save) {
+        char *s, *eq, *name, *value, *why = NULL;
         const struct option *o;
 
+        save = strchr(line, '\n');
+        if (save != NULL)
+            *save++ = '\0';
         lineno++;
+        s = trim(line);
         if (*s == '\0' || *s == '#')
             continue;
         eq = strchr(s, '=');
         if (eq == NULL) {
-            *cause = xasprintf("%s:%zu: expected 'name = value'", path, lineno);
+            *cause = xasprintf("%s:%zu: expected 'name = value'", origin,
+                               lineno);
             rc = -1;
             break;
         }
@@ -598,19 +616,60 @@ read_config_file(struct config *c, const char *path, char **cause)
         o = find_opt(name);
         if (o == NULL || o->val == O_CONFIG || o->val == O_HELP ||
             o->val == O_VERSION) {
-            *cause = xasprintf("%s:%zu: unknown setting '%s'", path, lineno,
+            *cause = xasprintf("%s:%zu: unknown setting '%s'", origin, lineno,
                                name);
             rc = -1;
             break;
         }
         rc = apply(c, o->val, name, value, &why);
         if (rc != 0) {
-            *cause = xasprintf("%s:%zu: %s", path, lineno, why);
+            *cause = xasprintf("%s:%zu: %s", origin, lineno, why);
             free(why);
         }
     }
-    free(line);
+    free(copy);
+    return rc;
+}
+
+enum config_result
+config_apply_text(struct config *c, const char *text, const char *origin,
+                  char **cause)
+{
+    return apply_lines(c, text, origin, cause) == 0 ? CONFIG_OK
+                                                    : CONFIG_ERROR;
+}
+
+static int
+read_config_file(struct config *c, const char *path, char **cause)
+{
+    FILE *f = fopen(path, "r");
+    char *text;
+    size_t len = 0, cap = 4096, n;
+    int rc;
+
+    if (f == NULL) {
+        *cause = xasprintf("--config: cannot read '%s': %s", path,
+                           strerror(errno));
+        return -1;
+    }
+    text = xmalloc(cap);
+    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (len + 1 == cap) {
+            if (cap >= 16 * 1024 * 1024) {
+                free(text);
+                fclose(f);
+                *cause = xasprintf("--config: '%s' is too large", path);
+                return -1;
+            }
+            cap *= 2;
+            text = xrealloc(text, cap);
+        }
+    }
+    text[len] = '\0';
     fclose(f);
+    rc = apply_lines(c, text, path, cause);
+    free(text);
     return rc;
 }
 
@@ -704,7 +763,7 @@ parse(struct config *c, int argc, char **argv, char **cause)
     for (i = optind; i < argc; i++)
         if (add_seed(c, argv[i], "", cause) != 0)
             return CONFIG_ERROR;
-    if (c->seeds.n == 0 && !c->demo) {
+    if (c->seeds.n == 0 && !c->demo && !c->resume) {
         *cause = xstrdup("no seed URL given (see --help, or try --demo)");
         return CONFIG_ERROR;
     }
@@ -745,7 +804,8 @@ config_to_json(const struct config *c)
         "\"randomize_delay\":%s,\"depth\":%d,\"max_pages\":%lld,"
         "\"order\":\"%s\",\"timeout_s\":%u,\"connect_timeout_s\":%u,"
         "\"low_speed_time_s\":%u,"
-        "\"max_size\":%lld,\"retries\":%u,\"retry_delay_ms\":%u,"
+        "\"max_size\":%lld,\"frontier_window\":%u,\"retries\":%u,"
+        "\"retry_delay_ms\":%u,"
         "\"max_retry_after_s\":%u,\"robots\":%s,\"max_crawl_delay_ms\":%u,"
         "\"autothrottle\":%s,\"autothrottle_target\":%g,"
         "\"autothrottle_start_delay_ms\":%u,\"autothrottle_max_delay_ms\":%u,"
@@ -754,7 +814,7 @@ config_to_json(const struct config *c)
         c->randomize_delay ? "true" : "false", c->max_depth,
         (long long)c->max_pages, c->order == ORDER_DFS ? "dfs" : "bfs",
         c->timeout_s, c->connect_timeout_s, c->low_speed_time_s,
-        (long long)c->max_size,
+        (long long)c->max_size, c->window,
         c->retries, c->retry_delay_ms, c->max_retry_after_s,
         c->robots ? "true" : "false", c->max_crawl_delay_ms,
         c->autothrottle ? "true" : "false", c->at_target, c->at_start_ms,
@@ -770,5 +830,74 @@ config_to_json(const struct config *c)
     old = buf;
     buf = xasprintf("%s}", old);
     free(old);
+    return buf;
+}
+
+static void
+conf_line(char **buf, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+conf_line(char **buf, const char *name, const char *fmt, ...)
+{
+    char *old = *buf, *v = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(&v, fmt, ap) < 0)
+        fatal("out of memory");
+    va_end(ap);
+    *buf = xasprintf("%s%s = %s\n", old, name, v);
+    free(old);
+    free(v);
+}
+
+char *
+config_to_conf(const struct config *c)
+{
+    char *buf = xstrdup("# crawltop settings of this crawl (read by --resume)\n");
+    size_t i;
+
+    conf_line(&buf, "concurrency", "%u", c->concurrency);
+    conf_line(&buf, "per-domain", "%u", c->per_domain);
+    conf_line(&buf, "per-ip", "%u", c->per_ip);
+    conf_line(&buf, "delay", "%u.%03u", c->delay_ms / 1000, c->delay_ms % 1000);
+    conf_line(&buf, "no-randomize-delay", "%s",
+              c->randomize_delay ? "false" : "true");
+    if (c->max_depth >= 0)
+        conf_line(&buf, "depth", "%d", c->max_depth);
+    if (c->max_pages >= 0)
+        conf_line(&buf, "max-pages", "%lld", (long long)c->max_pages);
+    conf_line(&buf, "order", "%s", c->order == ORDER_DFS ? "dfs" : "bfs");
+    conf_line(&buf, "timeout", "%u", c->timeout_s);
+    conf_line(&buf, "connect-timeout", "%u", c->connect_timeout_s);
+    conf_line(&buf, "low-speed-time", "%u", c->low_speed_time_s);
+    conf_line(&buf, "max-size", "%lld", (long long)c->max_size);
+    conf_line(&buf, "frontier-window", "%u", c->window);
+    conf_line(&buf, "retries", "%u", c->retries);
+    conf_line(&buf, "retry-delay", "%u.%03u", c->retry_delay_ms / 1000,
+              c->retry_delay_ms % 1000);
+    conf_line(&buf, "max-retry-after", "%u", c->max_retry_after_s);
+    conf_line(&buf, "no-robots", "%s", c->robots ? "false" : "true");
+    conf_line(&buf, "max-crawl-delay", "%u.%03u", c->max_crawl_delay_ms / 1000,
+              c->max_crawl_delay_ms % 1000);
+    conf_line(&buf, "autothrottle", "%s", c->autothrottle ? "true" : "false");
+    conf_line(&buf, "autothrottle-target", "%g", c->at_target);
+    conf_line(&buf, "autothrottle-start-delay", "%u.%03u",
+              c->at_start_ms / 1000, c->at_start_ms % 1000);
+    conf_line(&buf, "autothrottle-max-delay", "%u.%03u", c->at_max_ms / 1000,
+              c->at_max_ms % 1000);
+    if (c->user_agent != NULL)
+        conf_line(&buf, "user-agent", "%s", c->user_agent);
+    for (i = 0; i < c->seeds.n; i++)
+        conf_line(&buf, "seed", "%s", c->seeds.v[i]);
+    for (i = 0; i < c->allow_host.n; i++)
+        conf_line(&buf, "allow-host", "%s", c->allow_host.v[i]);
+    for (i = 0; i < c->allow_re.n; i++)
+        conf_line(&buf, "allow", "%s", c->allow_re.v[i]);
+    for (i = 0; i < c->deny_re.n; i++)
+        conf_line(&buf, "deny", "%s", c->deny_re.v[i]);
+    for (i = 0; i < c->resolve.n; i++)
+        conf_line(&buf, "resolve", "%s", c->resolve.v[i]);
     return buf;
 }

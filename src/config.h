@@ -52,6 +52,8 @@ struct config {
     double at_target;          /* requests in flight wanted per host */
     unsigned at_start_ms, at_max_ms;
     unsigned max_crawl_delay_ms; /* cap on a robots.txt Crawl-delay */
+    bool resume;               /* continue the crawl in db_path */
+    unsigned window;           /* queued URLs kept in memory */
     bool headless;
     bool demo;
     bool quiet;                /* no progress lines in headless mode */
@@ -84,5 +86,15 @@ void config_usage(FILE *out);
 /* The settings as a JSON object (recorded in the crawl table); the caller
  * frees it. */
 char *config_to_json(const struct config *c);
+
+/* The crawl's settings (seeds, scope, limits; not the run's own: db,
+ * headless, demo, resume) as config file text, which config_apply_text
+ * reads back for --resume. The caller frees it. */
+char *config_to_conf(const struct config *c);
+
+/* Apply 'name = value' lines (a config file's text; origin names it in
+ * messages). CONFIG_OK or CONFIG_ERROR with *cause. */
+enum config_result config_apply_text(struct config *c, const char *text,
+                                     const char *origin, char **cause);
 
 #endif

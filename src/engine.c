@@ -39,6 +39,9 @@
 #define ENGINE_COMMIT_MS 250     /* longest a finished page waits for disk */
 #define ENGINE_COMMIT_PAGES 4000 /* or this many pages, whichever first */
 #define ENGINE_PUBLISH_MS 100    /* stats refresh for the ui */
+/* Slots of the direct-mapped cache of known URL ids in front of the url
+ * table (8 bytes each); a miss costs one INSERT OR IGNORE. */
+#define ENGINE_SEEN_SLOTS (1u << 20)
 #define ROBOTS_TTL_MS (24 * 3600 * 1000LL) /* RFC 9309: cache up to 24 h */
 #define ROBOTS_RETRY_MAX_MS (3600 * 1000LL) /* unreachable: retry at most hourly */
 
@@ -110,6 +113,12 @@ struct engine {
     double pages_per_s, bytes_per_s;
     const char *outcome;
     char *store_error;
+    int64_t *seen;       /* ENGINE_SEEN_SLOTS recently known ids */
+    int64_t seq;         /* last discovery number given */
+    int64_t mem_seq;     /* queued URLs up to here are (were) in memory */
+    bool spilled;        /* queued URLs past mem_seq wait in the db only */
+    uint64_t disk_queued; /* how many (exact while spilled) */
+    uint64_t known;      /* url rows */
     struct retry *retry; /* min-heap on due time */
     size_t n_retry, cap_retry;
     uint64_t retries;    /* retries scheduled */
@@ -221,18 +230,109 @@ push_url(struct engine *e, const char *host_key, const char *url, int64_t id,
 
 /* --- construction ------------------------------------------------------- */
 
+static void store_failed(struct engine *e);
+
+/* --- the seen-set and the frontier window --------------------------------- */
+
+static size_t
+seen_slot(int64_t id)
+{
+    uint64_t x = (uint64_t)id * 0x9e3779b97f4a7c15ULL;
+
+    return (size_t)(x >> 44) & (ENGINE_SEEN_SLOTS - 1);
+}
+
+/* Record a discovered URL: the url table is the seen-set, with a cache of
+ * recently known ids in front. Returns 1 if new (*seq set), 0 if known,
+ * -1 on a database error. */
+static int
+discover(struct engine *e, int64_t id, const char *url, unsigned depth,
+         int64_t referrer, enum url_state state, int64_t *seq)
+{
+    size_t slot = seen_slot(id);
+    int rc;
+
+    if (e->seen[slot] == id)
+        return 0;
+    *seq = e->seq + 1;
+    rc = store_add_url(e->store, id, url, depth, referrer, state, *seq);
+    if (rc < 0)
+        return -1;
+    e->seen[slot] = id;
+    if (rc == 1) {
+        e->seq++;
+        e->known++;
+    }
+    return rc;
+}
+
+/* Queue a new URL: in memory while the window has room and nothing older
+ * waits in the database, else in the database only (it is already there,
+ * with state 1). */
+static void
+enqueue(struct engine *e, const char *key, const char *url, int64_t id,
+        int64_t referrer, unsigned depth, int64_t seq)
+{
+    /* --frontier-window: queued URLs kept in memory; the rest wait in the
+     * database (url rows with state 1), loaded in discovery order */
+    if (!e->spilled && frontier_queued(e->fr) < e->cfg->window) {
+        push_url(e, key, url, id, referrer, depth);
+        e->mem_seq = seq;
+    } else {
+        e->spilled = true;
+        e->disk_queued++;
+    }
+}
+
+static void
+load_cb(void *arg, int64_t id, const char *url, unsigned depth,
+        int64_t referrer, int64_t seq)
+{
+    struct engine *e = arg;
+    char key[ENGINE_HOST_LEN];
+
+    e->mem_seq = seq;
+    if (e->disk_queued > 0)
+        e->disk_queued--;
+    if (url_host_key(url, key, sizeof(key)) == 0)
+        push_url(e, key, url, id, referrer, depth);
+}
+
+/* Move queued URLs from the database into the window once it is half
+ * empty, oldest first. */
+static void
+refill(struct engine *e)
+{
+    size_t have = frontier_queued(e->fr), want;
+    int n;
+
+    if (!e->spilled || have >= e->cfg->window / 2)
+        return;
+    want = e->cfg->window - have;
+    n = store_load_queued(e->store, e->mem_seq, want, load_cb, e);
+    if (n < 0) {
+        store_failed(e);
+        return;
+    }
+    if ((size_t)n < want) { /* the database has no more */
+        e->spilled = false;
+        e->disk_queued = 0;
+    }
+}
+
 static int
 add_seed(struct engine *e, const char *url)
 {
     char key[ENGINE_HOST_LEN];
-    int64_t id = url_hash(url, strlen(url));
+    int64_t id = url_hash(url, strlen(url)), seq;
+    int rc;
 
     if (url_host_key(url, key, sizeof(key)) != 0)
         return 0; /* config checked it; cannot happen */
-    if (!frontier_seen_add(e->fr, id))
-        return 0; /* duplicate seed */
-    push_url(e, key, url, id, 0, 0);
-    return store_add_url(e->store, id, url, 0, 0, URL_STATE_QUEUED);
+    rc = discover(e, id, url, 0, 0, URL_STATE_QUEUED, &seq);
+    if (rc == 1)
+        enqueue(e, key, url, id, 0, 0, seq);
+    return rc < 0 ? -1 : 0;
 }
 
 struct engine *
@@ -269,6 +369,32 @@ engine_new(const struct config *cfg, char **cause)
     e->pool = fetch_pool_new(cfg, e->x, e->scope, e->jobs, e->inbox, cause);
     if (e->pool == NULL)
         goto fail;
+    e->seen = xcalloc(ENGINE_SEEN_SLOTS, sizeof(*e->seen));
+    {
+        /* A database that holds a crawl already (--resume, or a second
+         * run into the same file): go on from what it has. Its queued
+         * URLs, those in flight when it stopped included, wait in the
+         * database and come into the window in discovery order. */
+        struct store_resume r;
+
+        if (store_resume_info(e->store, &r) != 0) {
+            *cause = xasprintf("%s: %s", cfg->db_path,
+                               store_errmsg(e->store));
+            goto fail;
+        }
+        e->seq = r.max_seq;
+        e->known = (uint64_t)r.known;
+        e->dispatched = (uint64_t)r.fetched;
+        e->pages_done = (uint64_t)r.recorded;
+        e->links = (uint64_t)r.links;
+        e->errors = (uint64_t)r.errors;
+        for (i = 0; i < 5; i++)
+            e->status[i] = (uint64_t)(r.status[i] > 0 ? r.status[i] : 0);
+        if (r.queued > 0) {
+            e->spilled = true;
+            e->disk_queued = (uint64_t)r.queued;
+        }
+    }
     for (i = 0; i < cfg->seeds.n; i++)
         if (add_seed(e, cfg->seeds.v[i]) != 0) {
             *cause = xasprintf("%s: %s", cfg->db_path,
@@ -284,7 +410,7 @@ engine_new(const struct config *cfg, char **cause)
     e->pub->concurrency = cfg->concurrency;
     e->pub->per_domain = cfg->per_domain;
     e->pub->delay_ms = cfg->delay_ms;
-    e->pub->queued = frontier_queued(e->fr);
+    e->pub->queued = frontier_queued(e->fr) + e->disk_queued;
     return e;
 
 fail:
@@ -307,6 +433,7 @@ engine_free(struct engine *e)
     while (e->n_retry > 0)
         frontier_entry_free(e->retry[--e->n_retry].e);
     free(e->retry);
+    free(e->seen);
     free(e->ctl.ops);
     free(e->store_error);
     free(e->pub);
@@ -483,8 +610,6 @@ page_budget_left(const struct engine *e)
     return e->cfg->max_pages < 0 ||
            e->dispatched < (uint64_t)e->cfg->max_pages;
 }
-
-static void store_failed(struct engine *e);
 
 /* --- robots.txt ----------------------------------------------------------- */
 
@@ -853,6 +978,14 @@ finish_job(struct engine *e, struct fetch_job *job)
     throttle_observe(&e->thr, &h->pol, job->ttfb_ms, job->status, now_ms());
     if (maybe_retry(e, job, now_ms()))
         return;
+    if (job->error != NULL && strncmp(job->error, "aborted:", 8) == 0) {
+        /* cut short by a stop: not an outcome; it stays queued (url state
+         * 1) and --resume fetches it again */
+        engine_log(e, "%s abandoned by the stop; queued for --resume",
+                   job->url);
+        fetch_job_free(job);
+        return;
+    }
     e->pages_done++;
     e->pending_pages++;
     h->c.done++;
@@ -884,12 +1017,14 @@ finish_job(struct engine *e, struct fetch_job *job)
         const struct fetch_link *l = &job->links[i];
         const char *url = job->arena + l->url_off;
 
-        if (frontier_seen_add(e->fr, l->id)) {
+        if (e->seen[seen_slot(l->id)] != l->id) {
             char key[ENGINE_HOST_LEN];
-            bool queue = l->follow && depth_ok && !e->stopping &&
+            /* even while stopping: queued in the database for --resume */
+            bool queue = l->follow && depth_ok &&
                          url_host_key(url, key, sizeof(key)) == 0;
-
             struct frontier_host *dh = NULL;
+            int64_t seq;
+            int isnew;
 
             if (queue && e->cfg->robots) {
                 dh = frontier_host_find(e->fr, key);
@@ -900,13 +1035,15 @@ finish_job(struct engine *e, struct fetch_job *job)
                 else
                     dh = NULL;
             }
-            rc |= store_add_url(e->store, l->id, url, depth, job->id,
-                                queue || dh ? URL_STATE_QUEUED
-                                            : URL_STATE_OUT);
-            if (dh != NULL)
+            isnew = discover(e, l->id, url, depth, job->id,
+                             queue || dh ? URL_STATE_QUEUED : URL_STATE_OUT,
+                             &seq);
+            if (isnew < 0)
+                rc = -1;
+            else if (isnew == 1 && dh != NULL)
                 record_robots_skip(e, dh, l->id);
-            if (queue)
-                push_url(e, key, url, l->id, job->id, depth);
+            else if (isnew == 1 && queue)
+                enqueue(e, key, url, l->id, job->id, depth, seq);
         }
         rc |= store_add_link(e->store, job->id, l->id,
                              l->rel_off == SIZE_MAX ? NULL
@@ -1023,7 +1160,7 @@ publish(struct engine *e, int64_t now)
     p->phase = e->phase;
     p->elapsed_ms = now - e->t0;
     p->pages_done = e->pages_done;
-    p->queued = frontier_queued(e->fr);
+    p->queued = frontier_queued(e->fr) + e->disk_queued;
     p->in_flight = e->in_flight;
     p->errors = e->errors;
     p->retries = e->retries;
@@ -1102,7 +1239,7 @@ crawl_finished(struct engine *e)
         return false;
     if (e->stopping)
         return true;
-    if (frontier_queued(e->fr) == 0 && e->n_retry == 0) {
+    if (frontier_queued(e->fr) == 0 && e->n_retry == 0 && !e->spilled) {
         e->outcome = "done";
         return true;
     }
@@ -1118,13 +1255,15 @@ engine_main(void *arg)
 {
     struct engine *e = arg;
     char *settings = config_to_json(e->cfg);
+    char *conf = config_to_conf(e->cfg);
     char stamp[32], summary[1024];
     void *item;
 
     iso8601_now(stamp, sizeof(stamp));
-    if (store_run_begin(e->store, stamp, settings) != 0)
+    if (store_run_begin(e->store, stamp, settings, conf) != 0)
         store_failed(e);
     free(settings);
+    free(conf);
     fetch_pool_set_target(e->pool, e->concurrency);
     e->phase = PHASE_RUNNING;
     e->last_commit = now_ms();
@@ -1137,6 +1276,7 @@ engine_main(void *arg)
 
         apply_controls(e, now);
         set_phase(e);
+        refill(e);
         retry_wait = retries_due(e, now);
         if (!e->stopping && !e->paused)
             wait = dispatch(e, now);
@@ -1235,8 +1375,8 @@ engine_summary_json(struct engine *e, char *out, size_t outsz)
              (unsigned long long)e->status[4], (unsigned long long)e->links,
              (unsigned long long)e->bytes, (unsigned long long)e->retries,
              (unsigned long long)e->robots_skipped,
-             frontier_queued(e->fr) + e->n_retry,
-             frontier_seen_count(e->fr), frontier_host_count(e->fr), secs,
+             frontier_queued(e->fr) + e->n_retry + (size_t)e->disk_queued,
+             (size_t)e->known, frontier_host_count(e->fr), secs,
              secs > 0 ? (double)e->pages_done / secs : 0.0,
              dberr ? "false,\"db_error\":" : "true", dberr ? dberr : "", "");
     free(outcome);

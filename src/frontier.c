@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * frontier.c - seen-set, per-host priority queues and the ready heap.
+ * frontier.c - per-host priority queues and the ready heap of hosts.
  *
  * DESIGN: every host with queued URLs sits in one indexed min-heap keyed by
  * throttle_ready_at() (INT64_MAX while at its limit or paused), so taking
@@ -9,7 +9,7 @@
  * first (a take counter breaks ties), so with no delay the hosts are
  * served round-robin even when many are taken at the same instant. Within a host a binary heap
  * orders URLs by (depth, discovery) for BFS or (-depth, -discovery) for
- * DFS. The seen-set is an open-addressing table of 63-bit URL ids.
+ * DFS. Which URLs are known is the engine's business (the url table).
  */
 #include "frontier.h"
 
@@ -35,9 +35,6 @@ struct frontier {
     enum frontier_order order;
     uint64_t seq;
 
-    int64_t *seen; /* open addressing, 0 = empty */
-    size_t seen_cap, seen_n;
-
     struct frontier_host **hosts; /* in creation order */
     size_t n_hosts, hosts_cap;
     struct frontier_host **hmap;  /* open addressing by key */
@@ -49,17 +46,6 @@ struct frontier {
     uint64_t takes; /* counts frontier_take() hand-outs, for tie-breaks */
 };
 
-static uint64_t
-mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
-
 struct frontier *
 frontier_new(struct throttle *t, enum frontier_order order)
 {
@@ -67,8 +53,6 @@ frontier_new(struct throttle *t, enum frontier_order order)
 
     f->t = t;
     f->order = order;
-    f->seen_cap = 1024;
-    f->seen = xcalloc(f->seen_cap, sizeof(*f->seen));
     f->hmap_cap = 64;
     f->hmap = xcalloc(f->hmap_cap, sizeof(*f->hmap));
     return f;
@@ -109,60 +93,7 @@ frontier_free(struct frontier *f)
     free(f->hosts);
     free(f->hmap);
     free(f->ready);
-    free(f->seen);
     free(f);
-}
-
-/* --- seen-set ---------------------------------------------------------- */
-
-static void
-seen_insert(int64_t *tab, size_t cap, int64_t id)
-{
-    size_t i = mix64((uint64_t)id) & (cap - 1);
-
-    while (tab[i] != 0 && tab[i] != id)
-        i = (i + 1) & (cap - 1);
-    tab[i] = id;
-}
-
-bool
-frontier_seen(const struct frontier *f, int64_t id)
-{
-    size_t i = mix64((uint64_t)id) & (f->seen_cap - 1);
-
-    while (f->seen[i] != 0) {
-        if (f->seen[i] == id)
-            return true;
-        i = (i + 1) & (f->seen_cap - 1);
-    }
-    return false;
-}
-
-bool
-frontier_seen_add(struct frontier *f, int64_t id)
-{
-    if (id == 0 || frontier_seen(f, id))
-        return false;
-    if ((f->seen_n + 1) * 4 > f->seen_cap * 3) { /* keep load <= 3/4 */
-        size_t cap = f->seen_cap * 2, i;
-        int64_t *tab = xcalloc(cap, sizeof(*tab));
-
-        for (i = 0; i < f->seen_cap; i++)
-            if (f->seen[i] != 0)
-                seen_insert(tab, cap, f->seen[i]);
-        free(f->seen);
-        f->seen = tab;
-        f->seen_cap = cap;
-    }
-    seen_insert(f->seen, f->seen_cap, id);
-    f->seen_n++;
-    return true;
-}
-
-size_t
-frontier_seen_count(const struct frontier *f)
-{
-    return f->seen_n;
 }
 
 /* --- per-host URL heap -------------------------------------------------- */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * frontier.h - URLs waiting to be fetched: a seen-set of URL ids, plus one
- * priority queue per host (depth first or breadth first, then discovery
- * order), handed out once the host's politeness rules allow.
+ * frontier.h - URLs waiting to be fetched (the engine's in-memory window of
+ * them): one priority queue per host (depth first or breadth first, then
+ * discovery order), handed out once the host's politeness rules allow.
  *
  * Thread: engine only. No locks inside. Time is always a parameter.
  */
@@ -66,13 +66,8 @@ enum frontier_order { FRONTIER_BFS = 0, FRONTIER_DFS = 1 };
 struct frontier *frontier_new(struct throttle *t, enum frontier_order order);
 void frontier_free(struct frontier *f);
 
-/* Mark id as seen. True if it was new. */
-bool frontier_seen_add(struct frontier *f, int64_t id);
-bool frontier_seen(const struct frontier *f, int64_t id);
-size_t frontier_seen_count(const struct frontier *f);
-
-/* Queue url (copied) under host_key (copied). The caller has checked the
- * seen-set. */
+/* Queue url (copied) under host_key (copied). The caller has checked that
+ * it is new. */
 void frontier_push(struct frontier *f, const char *host_key, const char *url,
                    int64_t id, int64_t referrer, unsigned depth);
 

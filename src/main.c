@@ -14,6 +14,7 @@
 #include "demo.h"
 #include "engine.h"
 #include "fetch.h"
+#include "store.h"
 #include "ui.h"
 #include "util.h"
 
@@ -85,6 +86,43 @@ run_headless(struct engine *e, const struct config *cfg)
     return got_signal != 0 ? 128 + got_signal : 0;
 }
 
+static bool
+wants_resume(int argc, char **argv)
+{
+    int i;
+
+    for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--resume") == 0)
+            return true;
+    return false;
+}
+
+/* --resume: the stored crawl's settings first; the command line, parsed
+ * after, overrides them. */
+static int
+load_resume(struct config *cfg, int argc, char **argv)
+{
+    const char *db = "crawl.db";
+    char *text = NULL, *cause = NULL;
+    int i;
+
+    for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
+        else if (strncmp(argv[i], "--db=", 5) == 0)
+            db = argv[i] + 5;
+    }
+    if (store_read_config(db, &text, &cause) != 0 ||
+        config_apply_text(cfg, text, db, &cause) != CONFIG_OK) {
+        fprintf(stderr, "crawltop: %s\n", cause);
+        free(cause);
+        free(text);
+        return -1;
+    }
+    free(text);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -96,6 +134,10 @@ main(int argc, char **argv)
 
     signal(SIGPIPE, SIG_IGN);
     config_init(&cfg);
+    if (wants_resume(argc, argv) && load_resume(&cfg, argc, argv) != 0) {
+        config_fini(&cfg);
+        return CONFIG_EXIT_USAGE;
+    }
     switch (config_parse(&cfg, argc, argv, &cause)) {
     case CONFIG_OK:
         break;

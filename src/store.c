@@ -30,13 +30,16 @@ static const char schema_sql[] =
     "  outcome TEXT,"
     "  version TEXT NOT NULL,"
     "  settings TEXT NOT NULL,"
-    "  summary TEXT);"
+    "  summary TEXT,"
+    "  config TEXT);"
     "CREATE TABLE IF NOT EXISTS url ("
     "  id INTEGER PRIMARY KEY,"
     "  url TEXT NOT NULL UNIQUE,"
     "  depth INTEGER NOT NULL,"
     "  referrer INTEGER,"
-    "  state INTEGER NOT NULL);"
+    "  state INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS url_queued ON url(seq) WHERE state = 1;"
     "CREATE TABLE IF NOT EXISTS fetch ("
     "  url_id INTEGER PRIMARY KEY REFERENCES url(id),"
     "  final_url TEXT,"
@@ -71,24 +74,27 @@ enum {
     ST_ADD_LINK,
     ST_RUN_BEGIN,
     ST_RUN_END,
+    ST_LOAD_QUEUED,
     ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN",
     [ST_COMMIT] = "COMMIT",
-    [ST_ADD_URL] = "INSERT OR IGNORE INTO url(id, url, depth, referrer, state)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [ST_ADD_URL] = "INSERT OR IGNORE INTO url(id, url, depth, referrer, state,"
+                   " seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_ADD_FETCH] =
         "INSERT OR REPLACE INTO fetch(url_id, final_url, status,"
         " content_type, bytes, title, elapsed_ms, fetched_at, error,"
         " attempts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [ST_URL_DONE] = "UPDATE url SET state = 2 WHERE id = ?1",
     [ST_ADD_LINK] = "INSERT INTO link(src, dst, rel) VALUES (?1, ?2, ?3)",
-    [ST_RUN_BEGIN] = "INSERT INTO crawl(started_at, version, settings)"
-                     " VALUES (?1, ?2, ?3)",
+    [ST_RUN_BEGIN] = "INSERT INTO crawl(started_at, version, settings, config)"
+                     " VALUES (?1, ?2, ?3, ?4)",
     [ST_RUN_END] = "UPDATE crawl SET ended_at = ?1, outcome = ?2,"
                    " summary = ?3 WHERE id = ?4",
+    [ST_LOAD_QUEUED] = "SELECT id, url, depth, referrer, seq FROM url"
+                       " WHERE state = 1 AND seq > ?1 ORDER BY seq LIMIT ?2",
 };
 
 struct store {
@@ -151,6 +157,16 @@ create_new(const char *path, char **cause)
     }
     sqlite3_close(db); /* checkpoints: the file alone holds the schema */
     db = NULL;
+    {
+        /* a -wal or -shm without its database is an orphan of a deleted
+         * crawl: SQLite would replay its frames into the new file */
+        char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+
+        unlink(wal);
+        unlink(shm);
+        free(wal);
+        free(shm);
+    }
     if (link(tmp, path) != 0 && errno != EEXIST) {
         *cause = xasprintf("%s: cannot create database: %s", path,
                            strerror(errno));
@@ -230,8 +246,13 @@ store_free(struct store *s)
         /* Copy the WAL into the file without blocking readers, and skip
          * the checkpoint-on-close, which takes an exclusive lock that a
          * reader opening just then would see as "database is locked". */
-        sqlite3_exec(s->db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL,
-                     NULL);
+        /* TRUNCATE empties the WAL file when no reader holds it; with a
+         * reader it does what it can, like PASSIVE */
+        sqlite3_busy_timeout(s->db, 0);
+        if (sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
+                         NULL) != SQLITE_OK)
+            sqlite3_exec(s->db, "PRAGMA wal_checkpoint(PASSIVE)", NULL, NULL,
+                         NULL);
         sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     }
     sqlite3_close(s->db);
@@ -282,7 +303,7 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 
 int
 store_run_begin(struct store *s, const char *started_at,
-                const char *settings_json)
+                const char *settings_json, const char *config_text)
 {
     sqlite3_stmt *st = s->st[ST_RUN_BEGIN];
 
@@ -291,6 +312,7 @@ store_run_begin(struct store *s, const char *started_at,
     bind_text(st, 1, started_at);
     bind_text(st, 2, CRAWLTOP_VERSION);
     bind_text(st, 3, settings_json);
+    bind_text(st, 4, config_text);
     if (run(st) != 0)
         return -1;
     s->run_id = sqlite3_last_insert_rowid(s->db);
@@ -316,7 +338,7 @@ store_run_end(struct store *s, const char *ended_at, const char *outcome,
 
 int
 store_add_url(struct store *s, int64_t id, const char *url, unsigned depth,
-              int64_t referrer, enum url_state state)
+              int64_t referrer, enum url_state state, int64_t seq)
 {
     sqlite3_stmt *st = s->st[ST_ADD_URL];
 
@@ -328,7 +350,108 @@ store_add_url(struct store *s, int64_t id, const char *url, unsigned depth,
     if (referrer != 0)
         sqlite3_bind_int64(st, 4, referrer);
     sqlite3_bind_int(st, 5, (int)state);
-    return run(st);
+    sqlite3_bind_int64(st, 6, seq);
+    if (run(st) != 0)
+        return -1;
+    return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+int
+store_load_queued(struct store *s, int64_t after_seq, size_t limit,
+                  store_url_fn *fn, void *arg)
+{
+    sqlite3_stmt *st = s->st[ST_LOAD_QUEUED];
+    int rc, n = 0;
+
+    sqlite3_bind_int64(st, 1, after_seq);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *url = (const char *)sqlite3_column_text(st, 1);
+
+        if (url != NULL)
+            fn(arg, sqlite3_column_int64(st, 0), url,
+               (unsigned)sqlite3_column_int(st, 2),
+               sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+        n++;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? n : -1;
+}
+
+/* One integer from a query with no parameters; -1 on error. */
+static int64_t
+query_int(struct store *s, const char *sql)
+{
+    sqlite3_stmt *st;
+    int64_t v = -1;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int
+store_resume_info(struct store *s, struct store_resume *out)
+{
+    out->max_seq = query_int(s, "SELECT coalesce(max(seq), 0) FROM url");
+    out->fetched = query_int(s, "SELECT count(*) FROM fetch WHERE attempts > 0");
+    out->recorded = query_int(s, "SELECT count(*) FROM fetch");
+    out->queued = query_int(s, "SELECT count(*) FROM url WHERE state = 1");
+    out->known = query_int(s, "SELECT count(*) FROM url");
+    out->links = query_int(s, "SELECT max(rowid) FROM link");
+    if (out->links < 0)
+        out->links = 0;
+    out->errors = query_int(s, "SELECT count(*) FROM fetch WHERE error IS NOT NULL");
+    {
+        static const char *const q[5] = {
+            "SELECT count(*) FROM fetch WHERE status BETWEEN 100 AND 199",
+            "SELECT count(*) FROM fetch WHERE status BETWEEN 200 AND 299",
+            "SELECT count(*) FROM fetch WHERE status BETWEEN 300 AND 399",
+            "SELECT count(*) FROM fetch WHERE status BETWEEN 400 AND 499",
+            "SELECT count(*) FROM fetch WHERE status BETWEEN 500 AND 599",
+        };
+        int i;
+
+        for (i = 0; i < 5; i++)
+            out->status[i] = query_int(s, q[i]);
+    }
+    return out->max_seq < 0 || out->fetched < 0 || out->queued < 0 ? -1 : 0;
+}
+
+int
+store_read_config(const char *path, char **text, char **cause)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+
+    *text = NULL;
+    if (access(path, F_OK) != 0) {
+        *cause = xasprintf("--resume: %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT config FROM crawl WHERE config IS NOT NULL"
+                           " ORDER BY id LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        *cause = xasprintf("--resume: %s: not a crawltop database (%s)", path,
+                           db ? sqlite3_errmsg(db) : "out of memory");
+        goto done;
+    }
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        *cause = xasprintf("--resume: %s: no crawl recorded in it", path);
+        goto done;
+    }
+    *text = xstrdup((const char *)sqlite3_column_text(st, 0));
+    rc = 0;
+done:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc;
 }
 
 int

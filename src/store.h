@@ -43,16 +43,46 @@ int store_open(struct store **out, const char *path, char **cause);
 /* Commits what is pending and closes. NULL does nothing. */
 void store_free(struct store *s);
 
-/* Record the start of a run with its settings (JSON text). */
+/* Record the start of a run with its settings (JSON text, and as config
+ * file text for --resume). */
 int store_run_begin(struct store *s, const char *started_at,
-                    const char *settings_json);
+                    const char *settings_json, const char *config_text);
 /* Record the end of the current run and its outcome ("done", "stopped"). */
 int store_run_end(struct store *s, const char *ended_at, const char *outcome,
                   const char *summary_json);
 
-/* Add a URL unless its id is known (INSERT OR IGNORE). */
+/* Add a URL unless its id is known (INSERT OR IGNORE): the table is the
+ * seen-set. seq orders the frontier (discovery order). Returns 1 if it was
+ * new, 0 if known, -1 on error. */
 int store_add_url(struct store *s, int64_t id, const char *url,
-                  unsigned depth, int64_t referrer, enum url_state state);
+                  unsigned depth, int64_t referrer, enum url_state state,
+                  int64_t seq);
+
+typedef void store_url_fn(void *arg, int64_t id, const char *url,
+                          unsigned depth, int64_t referrer, int64_t seq);
+
+/* Call fn for at most limit queued URLs (state 1) with seq > after_seq, in
+ * seq order (url valid during the call). Returns how many, or -1. */
+int store_load_queued(struct store *s, int64_t after_seq, size_t limit,
+                      store_url_fn *fn, void *arg);
+
+/* What a database already holds, for --resume. */
+struct store_resume {
+    int64_t max_seq;  /* highest discovery number */
+    int64_t fetched;  /* URLs requested (fetch rows with attempts > 0) */
+    int64_t recorded; /* fetch rows (skipped ones included) */
+    int64_t queued;   /* URLs waiting (state 1) */
+    int64_t known;    /* url rows */
+    int64_t links;    /* link rows (approximately: the last rowid) */
+    int64_t errors;   /* fetch rows with an error */
+    int64_t status[5]; /* fetch rows by status class 1xx..5xx */
+};
+int store_resume_info(struct store *s, struct store_resume *out);
+
+/* The settings (config file text) of the first run recorded in the
+ * database at path, for --resume; the caller frees *text. -1 with a
+ * message in *cause if there is none. Opens the file read-only. */
+int store_read_config(const char *path, char **text, char **cause);
 /* Record the outcome of a URL and mark it done. */
 int store_add_page(struct store *s, const struct store_page *p);
 /* Record a link from page src to dst (ids of url rows). */

@@ -433,8 +433,9 @@ pause_and_host_limit_take_effect(void **state)
     engine_free(e);
 }
 
-/* A stop aborts requests that outlive the grace period; failures are data:
- * recorded with their error word, and the crawl goes on. */
+/* A stop abandons requests that outlive the grace period (they stay queued
+ * for --resume); failures are data: recorded with their error word, and
+ * the crawl goes on. */
 static void
 errors_are_recorded_and_stop_aborts_hung_requests(void **state)
 {
@@ -460,10 +461,14 @@ errors_are_recorded_and_stop_aborts_hung_requests(void **state)
     assert_true(now_ms() - t0 < 3000);
     engine_free(e);
     db = open_db(f);
-    s = query_text(db, "SELECT error FROM pages WHERE url LIKE '%/t/hang'");
-    assert_non_null(s);
-    assert_true(strncmp(s, "aborted", 7) == 0);
-    free(s);
+    /* the hung request was abandoned: no outcome, still queued for
+     * --resume */
+    assert_int_equal(query_int(db, "SELECT count(*) FROM pages WHERE url LIKE "
+                                   "'%/t/hang'"),
+                     0);
+    assert_int_equal(query_int(db, "SELECT state FROM url WHERE url LIKE "
+                                   "'%/t/hang'"),
+                     1);
     s = query_text(db, "SELECT error FROM pages WHERE url LIKE '%/t/big/%'");
     assert_non_null(s);
     assert_true(strncmp(s, "too-large", 9) == 0);
@@ -691,7 +696,10 @@ per_ip_limit_is_shared_by_hosts_of_one_address(void **state)
         max_fly = f->st->in_flight > max_fly ? f->st->in_flight : max_fly;
         sleep_ms(5);
     }
-    assert_int_equal(max_fly, 3); /* not 24: three hosts, one address */
+    /* never above 3, though 24 in all and 8 per host are allowed (and at
+     * least 2: a loaded machine may not show all 3 in one sample) */
+    assert_true(max_fly <= 3);
+    assert_true(max_fly >= 2);
     /* and one delay for the address: 200 ms between starts to any of the
      * three hosts, so about 5 pages a second in all */
     engine_set_delay(e, 200);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_frontier.c - the seen-set, per-host ordering and politeness-aware
+ * test_frontier.c - per-host ordering and politeness-aware
  * hand-out of URLs, all with injected time.
  */
 #include <setjmp.h>
@@ -109,71 +109,6 @@ take(struct fx *x, int64_t now, int64_t *wait, char *buf, size_t bufsz)
         assert_string_equal(take((x), (now), &w_, b_, sizeof(b_)), "");        \
         assert_int_equal(w_, (expect_wait));                                   \
     } while (0)
-
-/* --- seen-set ----------------------------------------------------------- */
-
-static void
-frontier_seen_add_reports_new_then_duplicate(void **state)
-{
-    struct fx *x = fx_new(0, 8, FRONTIER_BFS);
-
-    (void)state;
-    assert_int_equal(frontier_seen_count(x->f), 0);
-    assert_false(frontier_seen(x->f, 5));
-    assert_true(frontier_seen_add(x->f, 5));
-    assert_true(frontier_seen(x->f, 5));
-    assert_false(frontier_seen_add(x->f, 5));
-    assert_true(frontier_seen_add(x->f, INT64_MAX));
-    assert_false(frontier_seen(x->f, 6));
-    assert_int_equal(frontier_seen_count(x->f), 2);
-    fx_free(x);
-}
-
-static void
-frontier_seen_add_ignores_id_zero(void **state)
-{
-    struct fx *x = fx_new(0, 8, FRONTIER_BFS);
-
-    (void)state;
-    assert_false(frontier_seen_add(x->f, 0)); /* 0 is never a URL id */
-    assert_int_equal(frontier_seen_count(x->f), 0);
-    fx_free(x);
-}
-
-static void
-frontier_seen_set_grows_to_100k_ids(void **state)
-{
-    struct fx *x = fx_new(0, 8, FRONTIER_BFS);
-    char s[32];
-    int i;
-
-    (void)state;
-    for (i = 0; i < 100000; i++) {
-        int n = snprintf(s, sizeof(s), "http://h/%d", i);
-
-        assert_true(frontier_seen_add(x->f, url_hash(s, (size_t)n)));
-    }
-    /* ids that share their low bits must not collide either */
-    for (i = 1; i <= 1000; i++)
-        assert_true(frontier_seen_add(x->f, (int64_t)i << 32));
-    assert_int_equal(frontier_seen_count(x->f), 101000);
-    for (i = 0; i < 100000; i++) {
-        int n = snprintf(s, sizeof(s), "http://h/%d", i);
-
-        assert_true(frontier_seen(x->f, url_hash(s, (size_t)n)));
-        if (i % 97 == 0)
-            assert_false(frontier_seen_add(x->f, url_hash(s, (size_t)n)));
-    }
-    for (i = 1; i <= 1000; i++)
-        assert_true(frontier_seen(x->f, (int64_t)i << 32));
-    for (i = 100000; i < 101000; i++) {
-        int n = snprintf(s, sizeof(s), "http://h/%d", i);
-
-        assert_false(frontier_seen(x->f, url_hash(s, (size_t)n)));
-    }
-    assert_int_equal(frontier_seen_count(x->f), 101000);
-    fx_free(x);
-}
 
 /* --- order within a host ------------------------------------------------ */
 
@@ -893,9 +828,6 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(frontier_seen_add_reports_new_then_duplicate),
-        T(frontier_seen_add_ignores_id_zero),
-        T(frontier_seen_set_grows_to_100k_ids),
         T(frontier_bfs_takes_by_depth_then_discovery),
         T(frontier_dfs_takes_deepest_and_newest_first),
         T(frontier_bfs_order_holds_for_thousands_of_urls),

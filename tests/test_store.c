@@ -193,15 +193,15 @@ store_add_url_ignores_known_ids_and_urls(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 11, "http://a.test/", 0, 0, URL_STATE_QUEUED), 0);
-    /* same id, other URL: ignored, not an error */
+        store_add_url(x->s, 11, "http://a.test/", 0, 0, URL_STATE_QUEUED, 1), 1);
+    /* same id, other URL: ignored (0: known), not an error */
     assert_int_equal(
-        store_add_url(x->s, 11, "http://other.test/", 5, 0, URL_STATE_OUT), 0);
+        store_add_url(x->s, 11, "http://other.test/", 5, 0, URL_STATE_OUT, 1), 0);
     /* same URL, other id: ignored too */
     assert_int_equal(
-        store_add_url(x->s, 12, "http://a.test/", 5, 0, URL_STATE_OUT), 0);
+        store_add_url(x->s, 12, "http://a.test/", 5, 0, URL_STATE_OUT, 1), 0);
     assert_int_equal(
-        store_add_url(x->s, 13, "http://a.test/x", 1, 11, URL_STATE_OUT), 0);
+        store_add_url(x->s, 13, "http://a.test/x", 1, 11, URL_STATE_OUT, 1), 1);
     assert_int_equal(store_commit(x->s), 0);
     rd = open_reader(x);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 2);
@@ -226,8 +226,8 @@ store_add_url_keeps_full_64bit_ids(void **state)
 
     open_store(x);
     assert_int_equal(store_add_url(x->s, INT64_MAX, "http://big.test/", 0, 0,
-                                   URL_STATE_QUEUED),
-                     0);
+                                   URL_STATE_QUEUED, 1),
+                     1);
     assert_int_equal(store_commit(x->s), 0);
     assert_true(q_int(open_reader(x), "SELECT max(id) FROM url") == INT64_MAX);
 }
@@ -253,9 +253,9 @@ store_add_page_shows_in_pages_view_with_referrer(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/", 0, 0, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 1, "http://a.test/", 0, 0, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/b", 1, 1, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 2, "http://a.test/b", 1, 1, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(store_add_page(x->s, &p), 0);
     assert_int_equal(store_commit(x->s), 0);
     rd = open_reader(x);
@@ -303,7 +303,7 @@ store_add_page_records_failures_with_nulls(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 7, "http://down.test/", 0, 0, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 7, "http://down.test/", 0, 0, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(store_add_page(x->s, &p), 0);
     assert_int_equal(store_commit(x->s), 0);
     rd = open_reader(x);
@@ -330,7 +330,7 @@ store_add_page_twice_keeps_the_last_outcome(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 7, "http://slow.test/", 0, 0, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 7, "http://slow.test/", 0, 0, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(store_add_page(x->s, &p), 0);
     p.error = NULL;
     p.status = 200;
@@ -353,12 +353,12 @@ store_links_view_names_both_ends(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/", 0, 0, URL_STATE_DONE), 0);
+        store_add_url(x->s, 1, "http://a.test/", 0, 0, URL_STATE_DONE, 1), 1);
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/b", 1, 1, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 2, "http://a.test/b", 1, 1, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(
-        store_add_url(x->s, 3, "http://elsewhere.test/", 1, 1, URL_STATE_OUT),
-        0);
+        store_add_url(x->s, 3, "http://elsewhere.test/", 1, 1, URL_STATE_OUT, 1),
+        1);
     assert_int_equal(store_add_link(x->s, 1, 2, "a"), 0);
     assert_int_equal(store_add_link(x->s, 1, 3, NULL), 0);
     assert_int_equal(store_commit(x->s), 0);
@@ -389,7 +389,7 @@ store_run_begin_and_end_fill_a_crawl_row(void **state)
 
     open_store(x);
     assert_int_equal(store_run_begin(x->s, "2026-01-01T00:00:00.000Z",
-                                     "{\"concurrency\":4}"),
+                                     "{\"concurrency\":4}", "concurrency = 4\n"),
                      0);
     rd = open_reader(x);
     /* the run row is committed at once */
@@ -425,15 +425,15 @@ store_commit_makes_rows_visible_to_other_connections(void **state)
     open_store(x);
     rd = open_reader(x);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(store_commit(x->s), 0);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 1);
     /* the writer's transaction stays open: the reader neither sees the new
      * rows nor waits for them (q_int fails on SQLITE_BUSY) */
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/2", 0, 0, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 2, "http://a.test/2", 0, 0, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(
-        store_add_url(x->s, 3, "http://a.test/3", 0, 0, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 3, "http://a.test/3", 0, 0, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 1);
     assert_int_equal(store_commit(x->s), 0);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 3);
@@ -452,7 +452,7 @@ store_commit_is_not_blocked_by_a_reader_transaction(void **state)
     assert_int_equal(sqlite3_exec(rd, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 0);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(store_commit(x->s), 0);
     /* snapshot isolation: the open read transaction still sees 0 */
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 0);
@@ -467,7 +467,7 @@ store_free_commits_pending_writes(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED, 1), 1);
     store_free(x->s);
     x->s = NULL;
     assert_int_equal(q_int(open_reader(x), "SELECT count(*) FROM url"), 1);
@@ -482,12 +482,12 @@ store_reopens_an_existing_database(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED, 1), 1);
     store_free(x->s);
     x->s = NULL;
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/2", 0, 0, URL_STATE_QUEUED), 0);
+        store_add_url(x->s, 2, "http://a.test/2", 0, 0, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(store_commit(x->s), 0);
     assert_int_equal(q_int(open_reader(x), "SELECT count(*) FROM url"), 2);
     assert_int_equal(q_int(x->rd, "PRAGMA user_version"), 1);

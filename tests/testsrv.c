@@ -415,6 +415,27 @@ blackhole_open(int fds[4])
     return ntohs(a.sin_port);
 }
 
+/* Write the request counts to path, atomically (a temporary file renamed
+ * into place), so a reader never sees half a dump. */
+static int
+dump_counts(struct site *s, const char *path)
+{
+    char *tmp = xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int rc = 0;
+
+    if (f == NULL || site_dump_counts(s, f) != 0) {
+        fprintf(stderr, "testsrv: %s: %s\n", path, strerror(errno));
+        rc = -1;
+    }
+    if (f != NULL && fclose(f) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -1;
+    free(tmp);
+    return rc;
+}
+
 static int
 serve(struct site *s, const struct opts *o)
 {
@@ -432,6 +453,7 @@ serve(struct site *s, const struct opts *o)
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -464,18 +486,18 @@ serve(struct site *s, const struct opts *o)
     printf("port %u\n", httpd_port(h));
     fflush(stdout);
 
-    while (rc == 0 && sigwait(&set, &sig) != 0)
-        ;
-    httpd_stop(h);
-    if (o->counts != NULL) {
-        FILE *f = fopen(o->counts, "w");
-        if (f == NULL || site_dump_counts(s, f) != 0) {
-            fprintf(stderr, "testsrv: %s: %s\n", o->counts, strerror(errno));
-            rc = -1;
-        }
-        if (f != NULL && fclose(f) != 0)
+    /* SIGUSR1 writes the counts so far; SIGTERM/SIGINT stop */
+    while (rc == 0) {
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig != SIGUSR1)
+            break;
+        if (o->counts != NULL && dump_counts(s, o->counts) != 0)
             rc = -1;
     }
+    httpd_stop(h);
+    if (o->counts != NULL && dump_counts(s, o->counts) != 0)
+        rc = -1;
     if (o->pid_file != NULL)
         unlink(o->pid_file);
     for (int i = 0; i < 4; i++)
