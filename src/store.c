@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store_views.h"
 #include "util.h"
 
 #define STORE_SCHEMA_VERSION 1
@@ -149,6 +150,7 @@ create_new(const char *path, char **cause)
                      "PRAGMA journal_mode=WAL; BEGIN;", NULL, NULL,
                      NULL) != SQLITE_OK ||
         sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, store_views_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "PRAGMA user_version=1; COMMIT;", NULL, NULL,
                      NULL) != SQLITE_OK) {
         *cause = xasprintf("%s: cannot create database: %s", path,
@@ -214,6 +216,7 @@ store_open(struct store **out, const char *path, char **cause)
         exec(s, "PRAGMA temp_store=MEMORY") != 0)
         goto fail;
     if (exec(s, "BEGIN") != 0 || exec(s, schema_sql) != 0 ||
+        exec(s, store_views_sql) != 0 ||
         exec(s, "PRAGMA user_version=" "1") != 0 || exec(s, "COMMIT") != 0)
         goto fail;
     for (i = 0; i < ST_COUNT; i++)
