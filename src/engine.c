@@ -52,11 +52,12 @@ enum host_robots {
     HR_OK,          /* rules from a 2xx robots.txt */
     HR_NONE,        /* 4xx or too many redirects: everything allowed */
     HR_ERROR,       /* 5xx or unreachable: nothing allowed, retry later */
+    HR_GAVE_UP,     /* unreachable past --retries: nothing fetched */
 };
 
 static const char *const host_robots_word[] = {
     [HR_UNKNOWN] = "wait", [HR_FETCHING] = "fetch", [HR_OK] = "ok",
-    [HR_NONE] = "none",    [HR_ERROR] = "error",
+    [HR_NONE] = "none",    [HR_ERROR] = "error", [HR_GAVE_UP] = "gone",
 };
 
 enum host_op_kind { HOST_DELAY, HOST_LIMIT, HOST_PAUSE };
@@ -656,9 +657,11 @@ send_robots_job(struct engine *e, struct frontier_host *h)
     e->in_flight++;
 }
 
-/* Record url as skipped because robots.txt disallows it. */
+/* Record url as skipped because of robots.txt (disallowed, or the host's
+ * robots.txt could not be had). */
 static void
-record_robots_skip(struct engine *e, struct frontier_host *h, int64_t id)
+record_skip(struct engine *e, struct frontier_host *h, int64_t id,
+            const char *why)
 {
     struct store_page pg;
     char stamp[32];
@@ -667,7 +670,7 @@ record_robots_skip(struct engine *e, struct frontier_host *h, int64_t id)
     iso8601_now(stamp, sizeof(stamp));
     pg.id = id;
     pg.fetched_at = stamp;
-    pg.error = "robots: disallowed by robots.txt";
+    pg.error = why;
     pg.attempts = 0;
     if (store_add_page(e->store, &pg) != 0)
         store_failed(e);
@@ -678,9 +681,27 @@ record_robots_skip(struct engine *e, struct frontier_host *h, int64_t id)
 }
 
 static void
+record_robots_skip(struct engine *e, struct frontier_host *h, int64_t id)
+{
+    record_skip(e, h, id,
+                h->robots_state == HR_GAVE_UP
+                    ? "robots: robots.txt unreachable"
+                    : "robots: disallowed by robots.txt");
+}
+
+static void
 skip_by_robots(struct engine *e, struct frontier_entry *fe)
 {
     record_robots_skip(e, fe->host, fe->id);
+    frontier_entry_free(fe);
+}
+
+static void
+skip_unreachable(void *arg, struct frontier_entry *fe)
+{
+    struct engine *e = arg;
+
+    record_skip(e, fe->host, fe->id, "robots: robots.txt unreachable");
     frontier_entry_free(fe);
 }
 
@@ -713,6 +734,14 @@ robots_done(struct engine *e, struct fetch_job *job, int64_t now)
         h->robots_state = HR_NONE;
         h->robots_expires_ms = now + ROBOTS_TTL_MS;
         h->robots_failures = 0;
+    } else if (h->robots_failures >= e->cfg->retries) {
+        /* unreachable again and again: give the host up; its URLs are
+         * recorded as skipped, never requested */
+        h->robots = robots_disallow_all();
+        h->robots_state = HR_GAVE_UP;
+        engine_log(e, "%s: robots.txt unreachable (%s); host given up",
+                   h->key, job->error ? job->error : "server error");
+        frontier_drain_host(e->fr, h, skip_unreachable, e);
     } else {
         /* 5xx or unreachable: nothing may be fetched; ask again later */
         int64_t wait = (int64_t)e->cfg->retry_delay_ms

@@ -416,6 +416,20 @@ frontier_push(struct frontier *f, const char *host_key, const char *url,
 }
 
 void
+frontier_drain_host(struct frontier *f, struct frontier_host *h,
+                    void (*fn)(void *arg, struct frontier_entry *e), void *arg)
+{
+    while (h->queued > 0) {
+        struct frontier_entry *e = host_heap_pop(f, h);
+
+        f->queued--;
+        fn(arg, e);
+    }
+    if (h->ready_pos != SIZE_MAX)
+        ready_remove(f, h);
+}
+
+void
 frontier_requeue(struct frontier *f, struct frontier_entry *e)
 {
     struct frontier_host *h = e->host;

@@ -77,6 +77,12 @@ void frontier_push(struct frontier *f, const char *host_key, const char *url,
  * host will be ready before a request finishes or a limit changes. */
 struct frontier_entry *frontier_take(struct frontier *f, int64_t now_ms,
                                      int64_t *wait_ms);
+/* Take every URL queued under h, whatever its politeness state, handing
+ * each to fn (which owns it). */
+void frontier_drain_host(struct frontier *f, struct frontier_host *h,
+                         void (*fn)(void *arg, struct frontier_entry *e),
+                         void *arg);
+
 /* As frontier_take, but only a retry (attempt > 1) whose host is ready at
  * now_ms; NULL if none. For when no new page may start. */
 struct frontier_entry *frontier_take_retry(struct frontier *f, int64_t now_ms);

@@ -84,6 +84,16 @@ wait "$cpid"
 check "concurrent sqlite3 reads never locked" 0 "$locked"
 [ "$reads" -gt 3 ] && ok "read the database $reads times during the crawl" || not_ok "only $reads reads"
 
+# A host whose robots.txt cannot be had is retried (--retries), then given
+# up: its URLs are recorded as skipped, never requested, and the crawl ends.
+DB=$T/gone.db
+"$CRAWLTOP" --headless --quiet --db "$DB" --retry-delay 0.05 \
+    --resolve "gone.test:1:127.0.0.1" "http://gone.test:1/" "http://gone.test:1/x" \
+    >gone.json 2>&1
+check "crawl of a host without reachable robots.txt ends" 0 $?
+check "its URLs are skipped as robots-unreachable" 2 \
+    "$(q "SELECT count(*) FROM pages WHERE error = 'robots: robots.txt unreachable' AND attempts = 0")"
+
 # SIGINT stops gracefully: exit 130, summary printed, pages committed.
 stop_server
 start_server --hosts a.test --pages 3000 --latency-ms 50
