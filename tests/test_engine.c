@@ -637,7 +637,7 @@ autothrottle_settles_under_a_rate_limit(void **state)
 
     f->cfg.autothrottle = true;
     f->cfg.at_target = 1.0;
-    f->cfg.at_start_ms = 100;
+    f->cfg.at_start_ms = 60;
     f->cfg.at_max_ms = 5000;
     e = start(f);
     sleep_ms(4000);
