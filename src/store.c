@@ -34,13 +34,12 @@ static const char schema_sql[] =
     "  summary TEXT,"
     "  config TEXT);"
     "CREATE TABLE IF NOT EXISTS url ("
-    "  id INTEGER PRIMARY KEY,"
-    "  url TEXT NOT NULL UNIQUE,"
+    "  seq INTEGER PRIMARY KEY,"
+    "  id INTEGER NOT NULL UNIQUE,"
+    "  url TEXT NOT NULL,"
     "  depth INTEGER NOT NULL,"
     "  referrer INTEGER,"
-    "  state INTEGER NOT NULL,"
-    "  seq INTEGER NOT NULL DEFAULT 0);"
-    "CREATE INDEX IF NOT EXISTS url_queued ON url(seq) WHERE state = 1;"
+    "  state INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS fetch ("
     "  url_id INTEGER PRIMARY KEY REFERENCES url(id),"
     "  final_url TEXT,"
@@ -212,7 +211,7 @@ store_open(struct store **out, const char *path, char **cause)
     /* WAL: readers (the sqlite3 shell) never block us, nor we them. */
     if (exec(s, "PRAGMA journal_mode=WAL") != 0 ||
         exec(s, "PRAGMA synchronous=NORMAL") != 0 ||
-        exec(s, "PRAGMA cache_size=-8192") != 0 ||
+        exec(s, "PRAGMA cache_size=-49152") != 0 ||
         exec(s, "PRAGMA temp_store=MEMORY") != 0)
         goto fail;
     if (exec(s, "BEGIN") != 0 || exec(s, schema_sql) != 0 ||

@@ -193,15 +193,16 @@ store_add_url_ignores_known_ids_and_urls(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 11, "http://a.test/", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 11, "http://a.test/", 0, 0, URL_STATE_QUEUED, 11), 1);
     /* same id, other URL: ignored (0: known), not an error */
     assert_int_equal(
-        store_add_url(x->s, 11, "http://other.test/", 5, 0, URL_STATE_OUT, 1), 0);
-    /* same URL, other id: ignored too */
+        store_add_url(x->s, 11, "http://other.test/", 5, 0, URL_STATE_OUT, 111), 0);
+    /* a known discovery number is refused too (ids are hashes of URLs, so
+     * the same URL never comes with another id) */
     assert_int_equal(
-        store_add_url(x->s, 12, "http://a.test/", 5, 0, URL_STATE_OUT, 1), 0);
+        store_add_url(x->s, 12, "http://b.test/", 5, 0, URL_STATE_OUT, 11), 0);
     assert_int_equal(
-        store_add_url(x->s, 13, "http://a.test/x", 1, 11, URL_STATE_OUT, 1), 1);
+        store_add_url(x->s, 13, "http://a.test/x", 1, 11, URL_STATE_OUT, 13), 1);
     assert_int_equal(store_commit(x->s), 0);
     rd = open_reader(x);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 2);
@@ -255,7 +256,7 @@ store_add_page_shows_in_pages_view_with_referrer(void **state)
     assert_int_equal(
         store_add_url(x->s, 1, "http://a.test/", 0, 0, URL_STATE_QUEUED, 1), 1);
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/b", 1, 1, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 2, "http://a.test/b", 1, 1, URL_STATE_QUEUED, 2), 1);
     assert_int_equal(store_add_page(x->s, &p), 0);
     assert_int_equal(store_commit(x->s), 0);
     rd = open_reader(x);
@@ -303,7 +304,7 @@ store_add_page_records_failures_with_nulls(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 7, "http://down.test/", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 7, "http://down.test/", 0, 0, URL_STATE_QUEUED, 7), 1);
     assert_int_equal(store_add_page(x->s, &p), 0);
     assert_int_equal(store_commit(x->s), 0);
     rd = open_reader(x);
@@ -330,7 +331,7 @@ store_add_page_twice_keeps_the_last_outcome(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 7, "http://slow.test/", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 7, "http://slow.test/", 0, 0, URL_STATE_QUEUED, 7), 1);
     assert_int_equal(store_add_page(x->s, &p), 0);
     p.error = NULL;
     p.status = 200;
@@ -355,9 +356,9 @@ store_links_view_names_both_ends(void **state)
     assert_int_equal(
         store_add_url(x->s, 1, "http://a.test/", 0, 0, URL_STATE_DONE, 1), 1);
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/b", 1, 1, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 2, "http://a.test/b", 1, 1, URL_STATE_QUEUED, 2), 1);
     assert_int_equal(
-        store_add_url(x->s, 3, "http://elsewhere.test/", 1, 1, URL_STATE_OUT, 1),
+        store_add_url(x->s, 3, "http://elsewhere.test/", 1, 1, URL_STATE_OUT, 3),
         1);
     assert_int_equal(store_add_link(x->s, 1, 2, "a"), 0);
     assert_int_equal(store_add_link(x->s, 1, 3, NULL), 0);
@@ -431,9 +432,9 @@ store_commit_makes_rows_visible_to_other_connections(void **state)
     /* the writer's transaction stays open: the reader neither sees the new
      * rows nor waits for them (q_int fails on SQLITE_BUSY) */
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/2", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 2, "http://a.test/2", 0, 0, URL_STATE_QUEUED, 2), 1);
     assert_int_equal(
-        store_add_url(x->s, 3, "http://a.test/3", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 3, "http://a.test/3", 0, 0, URL_STATE_QUEUED, 3), 1);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 1);
     assert_int_equal(store_commit(x->s), 0);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 3);
@@ -487,7 +488,7 @@ store_reopens_an_existing_database(void **state)
     x->s = NULL;
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/2", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 2, "http://a.test/2", 0, 0, URL_STATE_QUEUED, 2), 1);
     assert_int_equal(store_commit(x->s), 0);
     assert_int_equal(q_int(open_reader(x), "SELECT count(*) FROM url"), 2);
     assert_int_equal(q_int(x->rd, "PRAGMA user_version"), 1);
@@ -591,6 +592,54 @@ store_errmsg_is_a_string(void **state)
     assert_non_null(store_errmsg(x->s));
 }
 
+struct loaded {
+    int64_t seq[8];
+    int n;
+};
+
+static void
+collect(void *arg, int64_t id, const char *url, unsigned depth,
+        int64_t referrer, int64_t seq)
+{
+    struct loaded *l = arg;
+
+    (void)url;
+    (void)depth;
+    (void)referrer;
+    assert_true(id == seq * 10);
+    l->seq[l->n++] = seq;
+}
+
+static void
+store_load_queued_returns_waiting_urls_in_discovery_order(void **state)
+{
+    struct fx *x = *state;
+    struct loaded l = {{0}, 0};
+    struct store_resume r;
+    char url[32];
+    int64_t i;
+
+    open_store(x);
+    for (i = 1; i <= 6; i++) {
+        snprintf(url, sizeof(url), "http://a.test/%lld", (long long)i);
+        assert_int_equal(store_add_url(x->s, i * 10, url, 1, 0,
+                                       i == 4 ? URL_STATE_OUT
+                                              : URL_STATE_QUEUED,
+                                       i),
+                         1);
+    }
+    /* after 2, at most 3: 3, 5, 6 (4 is not queued) */
+    assert_int_equal(store_load_queued(x->s, 2, 3, collect, &l), 3);
+    assert_int_equal(l.seq[0], 3);
+    assert_int_equal(l.seq[1], 5);
+    assert_int_equal(l.seq[2], 6);
+    assert_int_equal(store_resume_info(x->s, &r), 0);
+    assert_int_equal(r.max_seq, 6);
+    assert_int_equal(r.queued, 5);
+    assert_int_equal(r.known, 6);
+    assert_int_equal(r.fetched, 0);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -610,6 +659,7 @@ main(void)
         T(store_commit_is_not_blocked_by_a_reader_transaction),
         T(store_free_commits_pending_writes),
         T(store_reopens_an_existing_database),
+        T(store_load_queued_returns_waiting_urls_in_discovery_order),
         T(store_opens_an_empty_file_as_a_new_database),
         T(store_open_fails_in_a_missing_directory_naming_the_path),
         T(store_open_refuses_a_file_that_is_not_a_database),
