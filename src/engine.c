@@ -1190,6 +1190,7 @@ publish(struct engine *e, int64_t now)
     p->elapsed_ms = now - e->t0;
     p->pages_done = e->pages_done;
     p->queued = frontier_queued(e->fr) + e->disk_queued;
+    p->known = e->known;
     p->in_flight = e->in_flight;
     p->errors = e->errors;
     p->retries = e->retries;

@@ -74,7 +74,8 @@ struct engine_stats {
     enum engine_phase phase;
     int64_t elapsed_ms;
     uint64_t pages_done;    /* pages recorded (any outcome) */
-    uint64_t queued;        /* in the frontier */
+    uint64_t queued;        /* in the frontier (memory and database) */
+    uint64_t known;         /* URLs known (url rows) */
     unsigned in_flight;
     uint64_t errors;        /* pages with error set */
     uint64_t retries;       /* retries scheduled */

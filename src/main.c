@@ -72,11 +72,12 @@ run_headless(struct engine *e, const struct config *cfg)
             last = now_ms();
             fprintf(stderr,
                     "[%7.1fs] %s: pages %llu (%.1f/s) queued %llu "
-                    "in-flight %u errors %llu\n",
+                    "in-flight %u errors %llu known %llu\n",
                     st->elapsed_ms / 1000.0, phase_name[st->phase],
                     (unsigned long long)st->pages_done, st->pages_per_s,
                     (unsigned long long)st->queued, st->in_flight,
-                    (unsigned long long)st->errors);
+                    (unsigned long long)st->errors,
+                    (unsigned long long)st->known);
         }
         if (done)
             break;

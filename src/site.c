@@ -538,7 +538,9 @@ page_links(const struct site *s, int hi, uint64_t i, link_fn *fn, void *arg)
         snprintf(label, sizeof(label), "Page %llu", (unsigned long long)c);
         emit(fn, arg, href, label, hi, target);
     }
-    for (int k = 0; k < SITE_RANDOM_LINKS; k++) {
+    unsigned nrand = h->prof.links > 0 ? h->prof.links : SITE_RANDOM_LINKS;
+
+    for (unsigned k = 0; k < nrand; k++) {
         uint64_t t = rng_next(&r) % pages;
         uint64_t x = rng_next(&r);
         enum link_form form = (enum link_form)(x % 4);

@@ -39,6 +39,8 @@ struct site_host {
     unsigned crawl_delay_ms; /* > 0: robots.txt carries this Crawl-delay */
     unsigned max_rps;    /* > 0: requests past this many per second (per
                             host, whole-second windows) get 429 */
+    unsigned links;      /* random same-host links per page; 0: 8 (a large
+                            value makes a site whose URLs outgrow memory) */
 };
 
 struct site;

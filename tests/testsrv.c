@@ -39,7 +39,8 @@ usage(FILE *out)
           "               [--expected FILE [--seed URL]... [--robots]\n"
           "                [--scope a.test,b.test]]\n"
           "--host keys: pages, latency, jitter, errors, broken, robots (status\n"
-          "  of /robots.txt), crawl-delay (ms), max-rps (429 past it); e.g.\n"
+          "  of /robots.txt), crawl-delay (ms), max-rps (429 past it), links\n"
+          "  (random links per page, 8); e.g.\n"
           "  --host slow.test:pages=500:latency=300:errors=0.1\n"
           "See doc/testsrv.md.\n",
           out);
@@ -167,6 +168,8 @@ add_host(struct opts *o, const char *spec)
             h->crawl_delay_ms = (unsigned)num(eq + 1, 86400000, "crawl-delay");
         else if (strcmp(tok, "max-rps") == 0)
             h->max_rps = (unsigned)num(eq + 1, 1000000, "max-rps");
+        else if (strcmp(tok, "links") == 0)
+            h->links = (unsigned)num(eq + 1, 10000, "links");
         else
             die_usage("unknown host option \"%s\"", tok);
     }
