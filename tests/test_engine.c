@@ -333,7 +333,7 @@ concurrency_change_takes_effect_mid_crawl(void **state)
     f->cfg.concurrency = 2;
     f->cfg.per_domain = 64;
     e = start(f);
-    WAIT_FOR(f, e, 3000, f->st->in_flight == 2 && f->st->active == 2);
+    WAIT_FOR(f, e, 10000, f->st->in_flight == 2 && f->st->active == 2);
     until = now_ms() + 300;
     while (now_ms() < until) {
         engine_snapshot(e, f->st);
@@ -341,10 +341,10 @@ concurrency_change_takes_effect_mid_crawl(void **state)
         sleep_ms(5);
     }
     engine_set_concurrency(e, 10);
-    WAIT_FOR(f, e, 2000, f->st->in_flight >= 9 && f->st->active == 10);
+    WAIT_FOR(f, e, 8000, f->st->in_flight >= 9 && f->st->active == 10);
     assert_int_equal(f->st->concurrency, 10);
     engine_set_concurrency(e, 3);
-    WAIT_FOR(f, e, 2000, f->st->in_flight <= 3 && f->st->active == 3);
+    WAIT_FOR(f, e, 8000, f->st->in_flight <= 3 && f->st->active == 3);
     until = now_ms() + 300;
     while (now_ms() < until) {
         engine_snapshot(e, f->st);
@@ -368,9 +368,9 @@ delay_change_takes_effect_mid_crawl(void **state)
     f->cfg.concurrency = 4;
     f->cfg.randomize_delay = false;
     e = start(f);
-    WAIT_FOR(f, e, 3000, f->st->pages_done >= 8);
+    WAIT_FOR(f, e, 10000, f->st->pages_done >= 8);
     engine_set_delay(e, 200);
-    WAIT_FOR(f, e, 1000, f->st->delay_ms == 200);
+    WAIT_FOR(f, e, 5000, f->st->delay_ms == 200);
     sleep_ms(250); /* requests started before the change finish */
     engine_snapshot(e, f->st);
     before = f->st->pages_done;
@@ -401,20 +401,20 @@ pause_and_host_limit_take_effect(void **state)
     f->cfg.concurrency = 8;
     f->cfg.per_domain = 8;
     e = start(f);
-    WAIT_FOR(f, e, 3000, f->st->in_flight == 8);
+    WAIT_FOR(f, e, 10000, f->st->in_flight == 8);
     engine_pause(e, true);
-    WAIT_FOR(f, e, 2000, f->st->phase == PHASE_PAUSED && f->st->in_flight == 0);
+    WAIT_FOR(f, e, 8000, f->st->phase == PHASE_PAUSED && f->st->in_flight == 0);
     done = f->st->pages_done;
     sleep_ms(400);
     engine_snapshot(e, f->st);
     assert_int_equal(f->st->pages_done, done);
     assert_int_equal(f->st->in_flight, 0);
     engine_pause(e, false);
-    WAIT_FOR(f, e, 2000, f->st->phase == PHASE_RUNNING && f->st->in_flight == 8);
+    WAIT_FOR(f, e, 8000, f->st->phase == PHASE_RUNNING && f->st->in_flight == 8);
 
     snprintf(key, sizeof(key), "http://slow.test:%u", f->port);
     engine_set_host_limit(e, key, 2);
-    WAIT_FOR(f, e, 2000, f->st->in_flight <= 2);
+    WAIT_FOR(f, e, 8000, f->st->in_flight <= 2);
     until = now_ms() + 400;
     while (now_ms() < until) {
         engine_snapshot(e, f->st);
@@ -427,7 +427,7 @@ pause_and_host_limit_take_effect(void **state)
         sleep_ms(5);
     }
     engine_pause_host(e, key, true);
-    WAIT_FOR(f, e, 2000, f->st->in_flight == 0);
+    WAIT_FOR(f, e, 8000, f->st->in_flight == 0);
     engine_stop(e, 0);
     engine_join(e);
     engine_free(e);
@@ -454,7 +454,7 @@ errors_are_recorded_and_stop_aborts_hung_requests(void **state)
     f->cfg.robots = false; /* 127.0.0.1:1 has no robots.txt to ask */
     f->cfg.retries = 0;    /* the refused connection is final at once */
     e = start(f);
-    WAIT_FOR(f, e, 3000, f->st->pages_done >= 4);
+    WAIT_FOR(f, e, 10000, f->st->pages_done >= 4);
     t0 = now_ms();
     engine_stop(e, 200);
     engine_join(e);
@@ -689,7 +689,7 @@ per_ip_limit_is_shared_by_hosts_of_one_address(void **state)
     f->cfg.per_ip = 3;
     f->cfg.robots = false;
     e = start(f);
-    WAIT_FOR(f, e, 3000, f->st->pages_done >= 6);
+    WAIT_FOR(f, e, 10000, f->st->pages_done >= 6);
     until = now_ms() + 1500;
     while (now_ms() < until) {
         engine_snapshot(e, f->st);
