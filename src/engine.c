@@ -1300,9 +1300,7 @@ engine_main(void *arg)
     publish(e, e->last_commit);
 
     for (;;) {
-        int64_t now = now_ms(), wait = -1, timeout;
-
-        int64_t retry_wait;
+        int64_t now = now_ms(), wait = -1, timeout, retry_wait;
 
         apply_controls(e, now);
         set_phase(e);
@@ -1318,6 +1316,9 @@ engine_main(void *arg)
             fetch_pool_abort(e->pool);
             e->aborted = true;
         }
+        /* publish after dispatching: what the wait below looks like */
+        if (now - e->last_publish >= ENGINE_PUBLISH_MS)
+            publish(e, now);
         timeout = ENGINE_PUBLISH_MS;
         if (wait >= 0 && wait < timeout)
             timeout = wait;
@@ -1338,8 +1339,6 @@ engine_main(void *arg)
             e->pending_pages = 0;
             e->last_commit = now;
         }
-        if (now - e->last_publish >= ENGINE_PUBLISH_MS)
-            publish(e, now);
     }
 
     queue_close(e->jobs);
