@@ -33,17 +33,22 @@ port=$(cat "$w/port")
 printf '%8s %12s %10s %12s %14s\n' pages known_urls rss_MB pages/s last10s_pages/s
 for n in ${pages_list//,/ }; do
     rm -f "$w"/s.db*
-    "$crawltop" --headless --db "$w/s.db" -c "$conc" --per-domain "$conc" \
-        --no-robots --max-pages "$n" --resolve "big.test:$port:127.0.0.1" \
-        "http://big.test:$port/" >"$w/out.json" 2>"$w/err.txt" &
+    # peak RSS from GNU time when installed, else sampled from /proc
+    timer=()
+    [ -x /usr/bin/time ] && timer=(/usr/bin/time -f %M -o "$w/rss")
+    "${timer[@]}" "$crawltop" --headless --db "$w/s.db" -c "$conc" \
+        --per-domain "$conc" --no-robots --max-pages "$n" \
+        --resolve "big.test:$port:127.0.0.1" "http://big.test:$port/" \
+        >"$w/out.json" 2>"$w/err.txt" &
     pid=$!
     peak=0
     while kill -0 "$pid" 2>/dev/null; do
         kb=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-        [ -n "$kb" ] && peak=$kb
+        [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak=$kb
         sleep 0.2
     done
     wait "$pid"
+    [ -s "$w/rss" ] && peak=$(tail -1 "$w/rss")
     known=$(sed -n 's/.*"known_urls":\([0-9]*\).*/\1/p' "$w/out.json")
     pps=$(sed -n 's/.*"pages_per_s":\([0-9.]*\).*/\1/p' "$w/out.json")
     # pages done 10 s before the end and at the end, from the progress lines

@@ -24,7 +24,7 @@
 #include "site.h"
 #include "util.h"
 
-#define TESTSRV_MAX_HOSTS 64
+#define TESTSRV_MAX_HOSTS 256
 #define TESTSRV_MAX_SEEDS 256
 
 static void
