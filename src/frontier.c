@@ -440,11 +440,25 @@ frontier_requeue(struct frontier *f, struct frontier_entry *e)
         ready_insert(f, h);
 }
 
+/* Hand out h's next URL at now_ms, counted as started. */
+static struct frontier_entry *
+take_from(struct frontier *f, struct frontier_host *h, int64_t now_ms)
+{
+    struct frontier_entry *e = host_heap_pop(f, h);
+
+    f->queued--;
+    throttle_started(f->t, &h->pol, now_ms);
+    h->last_take = ++f->takes;
+    if (h->queued == 0)
+        ready_remove(f, h);
+    fix_host(f, h);
+    return e;
+}
+
 struct frontier_entry *
 frontier_take(struct frontier *f, int64_t now_ms, int64_t *wait_ms)
 {
     struct frontier_host *h;
-    struct frontier_entry *e;
     int64_t k;
 
     if (f->n_ready == 0) {
@@ -457,15 +471,8 @@ frontier_take(struct frontier *f, int64_t now_ms, int64_t *wait_ms)
         *wait_ms = k == INT64_MAX ? -1 : k - now_ms;
         return NULL;
     }
-    e = host_heap_pop(f, h);
-    f->queued--;
-    throttle_started(f->t, &h->pol, now_ms);
-    h->last_take = ++f->takes;
-    if (h->queued == 0)
-        ready_remove(f, h);
-    fix_host(f, h);
     *wait_ms = 0;
-    return e;
+    return take_from(f, h, now_ms);
 }
 
 struct frontier_entry *
@@ -476,18 +483,10 @@ frontier_take_retry(struct frontier *f, int64_t now_ms)
     /* linear, but only used once the page budget is spent */
     for (i = 0; i < f->n_ready; i++) {
         struct frontier_host *h = f->ready[i];
-        struct frontier_entry *e;
 
         if (h->heap[0]->attempt <= 1 || ready_key(f, h) > now_ms)
             continue;
-        e = host_heap_pop(f, h);
-        f->queued--;
-        throttle_started(f->t, &h->pol, now_ms);
-        h->last_take = ++f->takes;
-        if (h->queued == 0)
-            ready_remove(f, h);
-        fix_host(f, h);
-        return e;
+        return take_from(f, h, now_ms);
     }
     return NULL;
 }
