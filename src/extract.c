@@ -357,6 +357,30 @@ decode_ref(const char *in, size_t len, bool in_attr, char u[4], size_t *ulen)
 /* Attribute-value decoding: references decoded, NUL bytes become U+FFFD
  * (as browsers do), so out never holds an early NUL. Stops before a
  * character that would not fit. */
+/* The next character of in[0..len) (len > 0), decoded: a character
+ * reference (attribute rules when attr), a NUL as U+FFFD, else the byte
+ * itself. Sets *src (u or a constant) and *ulen; returns bytes consumed. */
+static size_t
+next_char(const char *in, size_t len, bool attr, char u[4], const char **src,
+          size_t *ulen)
+{
+    size_t used = 0;
+
+    *src = u;
+    *ulen = 1;
+    if (in[0] == '&')
+        used = decode_ref(in, len, attr, u, ulen);
+    if (used > 0)
+        return used;
+    if (in[0] == '\0') {
+        *src = replacement;
+        *ulen = 3;
+    } else {
+        u[0] = in[0];
+    }
+    return 1;
+}
+
 size_t
 extract_decode_entities(const char *in, size_t len, char *out, size_t outsz)
 {
@@ -366,21 +390,9 @@ extract_decode_entities(const char *in, size_t len, char *out, size_t outsz)
         return 0;
     while (i < len) {
         char u[4];
-        const char *src = u;
-        size_t ulen = 1, used = 0;
-        unsigned char ch = (unsigned char)in[i];
+        const char *src;
+        size_t ulen, used = next_char(in + i, len - i, true, u, &src, &ulen);
 
-        if (ch == '&')
-            used = decode_ref(in + i, len - i, true, u, &ulen);
-        if (used == 0) {
-            used = 1;
-            if (ch == '\0') {
-                src = replacement;
-                ulen = 3;
-            } else {
-                u[0] = (char)ch;
-            }
-        }
         if (n + ulen > outsz - 1)
             break;
         memcpy(out + n, src, ulen);
@@ -405,21 +417,9 @@ build_title(const char *in, size_t len, char *out)
 
     while (i < len && n <= cap) {
         char u[4];
-        const char *src = u;
-        size_t ulen = 1, used = 0;
-        unsigned char ch = (unsigned char)in[i];
+        const char *src;
+        size_t ulen, used = next_char(in + i, len - i, false, u, &src, &ulen);
 
-        if (ch == '&')
-            used = decode_ref(in + i, len - i, false, u, &ulen);
-        if (used == 0) {
-            used = 1;
-            if (ch == '\0') {
-                src = replacement;
-                ulen = 3;
-            } else {
-                u[0] = (char)ch;
-            }
-        }
         i += used;
         if (ulen == 1 && is_space((unsigned char)src[0])) {
             space = true;
