@@ -992,6 +992,7 @@ finish_job(struct engine *e, struct fetch_job *job)
     struct store_page pg;
     unsigned depth = job->depth + 1;
     bool depth_ok = e->cfg->max_depth < 0 || depth <= (unsigned)e->cfg->max_depth;
+    int64_t now = now_ms(); /* once: this runs for every page */
     size_t i;
     int rc = 0;
 
@@ -1001,11 +1002,11 @@ finish_job(struct engine *e, struct fetch_job *job)
         frontier_host_set_ip(e->fr, h, job->ip);
     count_latency(&h->c, job->elapsed_ms);
     if (job->is_robots) {
-        robots_done(e, job, now_ms());
+        robots_done(e, job, now);
         return;
     }
-    throttle_observe(&e->thr, &h->pol, job->ttfb_ms, job->status, now_ms());
-    if (maybe_retry(e, job, now_ms()))
+    throttle_observe(&e->thr, &h->pol, job->ttfb_ms, job->status, now);
+    if (maybe_retry(e, job, now))
         return;
     if (job->error != NULL && strncmp(job->error, "aborted:", 8) == 0) {
         /* cut short by a stop: not an outcome; it stays queued (url state
@@ -1057,7 +1058,7 @@ finish_job(struct engine *e, struct fetch_job *job)
 
             if (queue && e->cfg->robots) {
                 dh = frontier_host_find(e->fr, key);
-                if (dh != NULL && !robots_due(dh, now_ms()) &&
+                if (dh != NULL && !robots_due(dh, now) &&
                     dh->robots_state != HR_FETCHING &&
                     !robots_permit(dh, url))
                     queue = false; /* recorded as skipped below */
