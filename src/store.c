@@ -400,32 +400,53 @@ query_int(struct store *s, const char *sql)
     return v;
 }
 
+/* Run a one-row query of n integer columns into v; -1 on error. */
+static int
+query_row(struct store *s, const char *sql, int64_t *v, int n)
+{
+    sqlite3_stmt *st;
+    int i, rc = -1;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_count(st) == n) {
+        for (i = 0; i < n; i++)
+            v[i] = sqlite3_column_int64(st, i);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int
 store_resume_info(struct store *s, struct store_resume *out)
 {
-    out->max_seq = query_int(s, "SELECT coalesce(max(seq), 0) FROM url");
-    out->fetched = query_int(s, "SELECT count(*) FROM fetch WHERE attempts > 0");
-    out->recorded = query_int(s, "SELECT count(*) FROM fetch");
-    out->queued = query_int(s, "SELECT count(*) FROM url WHERE state = 1");
-    out->known = query_int(s, "SELECT count(*) FROM url");
-    out->links = query_int(s, "SELECT max(rowid) FROM link");
-    if (out->links < 0)
-        out->links = 0;
-    out->errors = query_int(s, "SELECT count(*) FROM fetch WHERE error IS NOT NULL");
-    {
-        static const char *const q[5] = {
-            "SELECT count(*) FROM fetch WHERE status BETWEEN 100 AND 199",
-            "SELECT count(*) FROM fetch WHERE status BETWEEN 200 AND 299",
-            "SELECT count(*) FROM fetch WHERE status BETWEEN 300 AND 399",
-            "SELECT count(*) FROM fetch WHERE status BETWEEN 400 AND 499",
-            "SELECT count(*) FROM fetch WHERE status BETWEEN 500 AND 599",
-        };
-        int i;
+    int64_t u[3], f[8];
 
-        for (i = 0; i < 5; i++)
-            out->status[i] = query_int(s, q[i]);
-    }
-    return out->max_seq < 0 || out->fetched < 0 || out->queued < 0 ? -1 : 0;
+    /* one scan of each table: this runs at every start */
+    if (query_row(s,
+                  "SELECT coalesce(max(seq), 0), count(*),"
+                  " coalesce(sum(state = 1), 0) FROM url",
+                  u, 3) != 0 ||
+        query_row(s,
+                  "SELECT count(*), coalesce(sum(attempts > 0), 0),"
+                  " coalesce(sum(error IS NOT NULL), 0),"
+                  " coalesce(sum(status BETWEEN 100 AND 199), 0),"
+                  " coalesce(sum(status BETWEEN 200 AND 299), 0),"
+                  " coalesce(sum(status BETWEEN 300 AND 399), 0),"
+                  " coalesce(sum(status BETWEEN 400 AND 499), 0),"
+                  " coalesce(sum(status BETWEEN 500 AND 599), 0) FROM fetch",
+                  f, 8) != 0)
+        return -1;
+    out->max_seq = u[0];
+    out->known = u[1];
+    out->queued = u[2];
+    out->recorded = f[0];
+    out->fetched = f[1];
+    out->errors = f[2];
+    memcpy(out->status, f + 3, sizeof(out->status));
+    out->links = query_int(s, "SELECT coalesce(max(rowid), 0) FROM link");
+    return out->links < 0 ? -1 : 0;
 }
 
 int
