@@ -67,7 +67,7 @@ struct host_stats {
     bool paused;
     int64_t ready_in_ms;       /* >0: waiting (delay, Retry-After, robots) */
     char robots[8];            /* robots.txt: off, wait, fetch, ok, none,
-                                  error */
+                                  error, gone (given up) */
 };
 
 struct engine_stats {

@@ -42,7 +42,7 @@ const struct ui_help ui_help_lines[] = {
     {"", ""},
     {"FLY ERR RTRY", "in flight/limit, failed pages, retries scheduled"},
     {"DELAY WAIT", "request gap (>= Crawl-delay), time to the next one"},
-    {"ROBOTS", "robots.txt: wait fetch ok none(4xx) error(5xx: held)"},
+    {"ROBOTS", "robots.txt: wait fetch ok none(4xx) error(5xx: held) gone"},
     {NULL, NULL},
 };
 
