@@ -28,6 +28,7 @@
 #include "extract.h"
 #include "fetch.h"
 #include "frontier.h"
+#include "seen.h"
 #include "queue.h"
 #include "robots.h"
 #include "scope.h"
@@ -41,7 +42,6 @@
 #define ENGINE_PUBLISH_MS 100    /* stats refresh for the ui */
 /* Slots of the direct-mapped cache of known URL ids in front of the url
  * table (8 bytes each); a miss costs one INSERT OR IGNORE. */
-#define ENGINE_SEEN_SLOTS (1u << 20)
 #define ROBOTS_TTL_MS (24 * 3600 * 1000LL) /* RFC 9309: cache up to 24 h */
 #define ROBOTS_RETRY_MAX_MS (3600 * 1000LL) /* unreachable: retry at most hourly */
 
@@ -114,10 +114,11 @@ struct engine {
     double pages_per_s, bytes_per_s;
     const char *outcome;
     char *store_error;
-    int64_t *seen;       /* ENGINE_SEEN_SLOTS recently known ids */
-    int64_t seq;         /* last discovery number given */
-    int64_t mem_seq;     /* queued URLs up to here are (were) in memory */
-    bool spilled;        /* queued URLs past mem_seq wait in the db only */
+    struct seen *seen;   /* url hash -> url id */
+    int64_t max_id;      /* last url id (discovery number) given */
+    int64_t mem_id;      /* queued URLs up to here are (were) in memory */
+    bool spilled;        /* queued URLs past mem_id wait in the db only */
+    bool uncommitted;    /* url rows written since the last commit */
     uint64_t disk_queued; /* how many (exact while spilled) */
     uint64_t known;      /* url rows */
     struct retry *retry; /* min-heap on due time */
@@ -235,36 +236,37 @@ static void store_failed(struct engine *e);
 
 /* --- the seen-set and the frontier window --------------------------------- */
 
-static size_t
-seen_slot(int64_t id)
+/* Record a new URL (seen_find() said it is not known) under the next
+ * url id. 0, or -1 on a database error. */
+static int
+discover(struct engine *e, int64_t hash, const char *url, unsigned depth,
+         int64_t referrer, enum url_state state, int64_t *id)
 {
-    uint64_t x = (uint64_t)id * 0x9e3779b97f4a7c15ULL;
-
-    return (size_t)(x >> 44) & (ENGINE_SEEN_SLOTS - 1);
+    *id = e->max_id + 1;
+    if (store_add_url(e->store, *id, hash, url, depth, referrer, state) != 0)
+        return -1;
+    seen_add(e->seen, hash, *id);
+    e->uncommitted = true;
+    e->max_id = *id;
+    e->known++;
+    return 0;
 }
 
-/* Record a discovered URL: the url table is the seen-set, with a cache of
- * recently known ids in front. Returns 1 if new (*seq set), 0 if known,
- * -1 on a database error. */
+/* Commit the database; then the seen-set may merge what it committed. */
 static int
-discover(struct engine *e, int64_t id, const char *url, unsigned depth,
-         int64_t referrer, enum url_state state, int64_t *seq)
+commit(struct engine *e)
 {
-    size_t slot = seen_slot(id);
-    int rc;
-
-    if (e->seen[slot] == id)
-        return 0;
-    *seq = e->seq + 1;
-    rc = store_add_url(e->store, id, url, depth, referrer, state, *seq);
-    if (rc < 0)
+    if (store_commit(e->store) != 0)
         return -1;
-    e->seen[slot] = id;
-    if (rc == 1) {
-        e->seq++;
-        e->known++;
+    e->uncommitted = false;
+    if (seen_committed(e->seen) != 0) {
+        if (e->store_error == NULL) {
+            e->store_error = xstrdup(seen_errmsg(e->seen));
+            engine_log(e, "database error: %s; stopping", e->store_error);
+        }
+        return -1;
     }
-    return rc;
+    return 0;
 }
 
 /* Queue a new URL: in memory while the window has room and nothing older
@@ -272,13 +274,13 @@ discover(struct engine *e, int64_t id, const char *url, unsigned depth,
  * with state 1). */
 static void
 enqueue(struct engine *e, const char *key, const char *url, int64_t id,
-        int64_t referrer, unsigned depth, int64_t seq)
+        int64_t referrer, unsigned depth)
 {
     /* --frontier-window: queued URLs kept in memory; the rest wait in the
      * database (url rows with state 1), loaded in discovery order */
     if (!e->spilled && frontier_queued(e->fr) < e->cfg->window) {
         push_url(e, key, url, id, referrer, depth);
-        e->mem_seq = seq;
+        e->mem_id = id;
     } else {
         e->spilled = true;
         e->disk_queued++;
@@ -287,12 +289,12 @@ enqueue(struct engine *e, const char *key, const char *url, int64_t id,
 
 static void
 load_cb(void *arg, int64_t id, const char *url, unsigned depth,
-        int64_t referrer, int64_t seq)
+        int64_t referrer)
 {
     struct engine *e = arg;
     char key[ENGINE_HOST_LEN];
 
-    e->mem_seq = seq;
+    e->mem_id = id;
     if (e->disk_queued > 0)
         e->disk_queued--;
     if (url_host_key(url, key, sizeof(key)) == 0)
@@ -310,7 +312,7 @@ refill(struct engine *e)
     if (!e->spilled || have >= e->cfg->window / 2)
         return;
     want = e->cfg->window - have;
-    n = store_load_queued(e->store, e->mem_seq, want, load_cb, e);
+    n = store_load_queued(e->store, e->mem_id, want, load_cb, e);
     if (n < 0) {
         store_failed(e);
         return;
@@ -325,14 +327,17 @@ static int
 add_seed(struct engine *e, const char *url)
 {
     char key[ENGINE_HOST_LEN];
-    int64_t id = url_hash(url, strlen(url)), seq;
+    int64_t hash = url_hash(url, strlen(url)), id;
     int rc;
 
     if (url_host_key(url, key, sizeof(key)) != 0)
         return 0; /* config checked it; cannot happen */
-    rc = discover(e, id, url, 0, 0, URL_STATE_QUEUED, &seq);
-    if (rc == 1)
-        enqueue(e, key, url, id, 0, 0, seq);
+    rc = seen_find(e->seen, hash, &id);
+    if (rc == 0) {
+        if (discover(e, hash, url, 0, 0, URL_STATE_QUEUED, &id) != 0)
+            return -1;
+        enqueue(e, key, url, id, 0, 0);
+    }
     return rc < 0 ? -1 : 0;
 }
 
@@ -370,7 +375,13 @@ engine_new(const struct config *cfg, char **cause)
     e->pool = fetch_pool_new(cfg, e->x, e->scope, e->jobs, e->inbox, cause);
     if (e->pool == NULL)
         goto fail;
-    e->seen = xcalloc(ENGINE_SEEN_SLOTS, sizeof(*e->seen));
+    {
+        struct seen_opts so;
+
+        seen_opts_default(&so);
+        if (seen_open(&e->seen, cfg->db_path, &so, cause) != 0)
+            goto fail;
+    }
     {
         /* A database that holds a crawl already (--resume, or a second
          * run into the same file): go on from what it has. Its queued
@@ -383,7 +394,7 @@ engine_new(const struct config *cfg, char **cause)
                                store_errmsg(e->store));
             goto fail;
         }
-        e->seq = r.max_seq;
+        e->max_id = r.max_id;
         e->known = (uint64_t)r.known;
         e->dispatched = (uint64_t)r.fetched;
         e->pages_done = (uint64_t)r.recorded;
@@ -399,11 +410,14 @@ engine_new(const struct config *cfg, char **cause)
     for (i = 0; i < cfg->seeds.n; i++)
         if (add_seed(e, cfg->seeds.v[i]) != 0) {
             *cause = xasprintf("%s: %s", cfg->db_path,
-                               store_errmsg(e->store));
+                               e->store_error ? e->store_error
+                                              : store_errmsg(e->store));
             goto fail;
         }
-    if (store_commit(e->store) != 0) {
-        *cause = xasprintf("%s: %s", cfg->db_path, store_errmsg(e->store));
+    if (commit(e) != 0) {
+        *cause = xasprintf("%s: %s", cfg->db_path,
+                           e->store_error ? e->store_error
+                                          : store_errmsg(e->store));
         goto fail;
     }
     e->phase = PHASE_STARTING;
@@ -427,6 +441,9 @@ engine_free(struct engine *e)
     fetch_pool_free(e->pool);
     queue_free(e->jobs);
     queue_free(e->inbox);
+    /* with everything committed, merge the last hashes now: the next
+     * start need not */
+    seen_free(e->seen, e->store_error == NULL && !e->uncommitted);
     store_free(e->store);
     scope_free(e->scope);
     extract_free(e->x);
@@ -434,7 +451,6 @@ engine_free(struct engine *e)
     while (e->n_retry > 0)
         frontier_entry_free(e->retry[--e->n_retry].e);
     free(e->retry);
-    free(e->seen);
     free(e->ctl.ops);
     free(e->store_error);
     free(e->pub);
@@ -1046,15 +1062,21 @@ finish_job(struct engine *e, struct fetch_job *job)
     for (i = 0; i < job->n_links && rc == 0; i++) {
         const struct fetch_link *l = &job->links[i];
         const char *url = job->arena + l->url_off;
+        int64_t dst;
+        int known = seen_find(e->seen, l->hash, &dst);
 
-        if (e->seen[seen_slot(l->id)] != l->id) {
+        if (known < 0) {
+            free(e->store_error);
+            e->store_error = xstrdup(seen_errmsg(e->seen));
+            rc = -1;
+            break;
+        }
+        if (known == 0) {
             char key[ENGINE_HOST_LEN];
             /* even while stopping: queued in the database for --resume */
             bool queue = l->follow && depth_ok &&
                          url_host_key(url, key, sizeof(key)) == 0;
             struct frontier_host *dh = NULL;
-            int64_t seq;
-            int isnew;
 
             if (queue && e->cfg->robots) {
                 dh = frontier_host_find(e->fr, key);
@@ -1065,17 +1087,16 @@ finish_job(struct engine *e, struct fetch_job *job)
                 else
                     dh = NULL;
             }
-            isnew = discover(e, l->id, url, depth, job->id,
-                             queue || dh ? URL_STATE_QUEUED : URL_STATE_OUT,
-                             &seq);
-            if (isnew < 0)
+            if (discover(e, l->hash, url, depth, job->id,
+                         queue || dh ? URL_STATE_QUEUED : URL_STATE_OUT,
+                         &dst) != 0)
                 rc = -1;
-            else if (isnew == 1 && dh != NULL)
-                record_robots_skip(e, dh, l->id);
-            else if (isnew == 1 && queue)
-                enqueue(e, key, url, l->id, job->id, depth, seq);
+            else if (dh != NULL)
+                record_robots_skip(e, dh, dst);
+            else if (queue)
+                enqueue(e, key, url, dst, job->id, depth);
         }
-        rc |= store_add_link(e->store, job->id, l->id,
+        rc |= store_add_link(e->store, job->id, dst,
                              l->rel_off == SIZE_MAX ? NULL
                                                     : job->arena + l->rel_off);
         e->links++;
@@ -1335,7 +1356,7 @@ engine_main(void *arg)
         if (e->pending_pages > 0 &&
             (now - e->last_commit >= ENGINE_COMMIT_MS ||
              e->pending_pages >= ENGINE_COMMIT_PAGES)) {
-            if (store_commit(e->store) != 0)
+            if (commit(e) != 0)
                 store_failed(e);
             e->pending_pages = 0;
             e->last_commit = now;
@@ -1347,7 +1368,7 @@ engine_main(void *arg)
     while ((item = queue_pop_timed(e->inbox, 0)) != NULL)
         if (item != &wake_token)
             finish_job(e, item); /* cannot happen: nothing in flight */
-    if (store_commit(e->store) != 0)
+    if (commit(e) != 0)
         store_failed(e);
     if (e->outcome == NULL)
         e->outcome = "done";

@@ -395,7 +395,7 @@ parse_links(struct worker *w, struct fetch_job *job)
         struct fetch_link *l = &job->links[i];
         const char *u = r->links[i].url;
 
-        l->id = url_hash(u, strlen(u));
+        l->hash = url_hash(u, strlen(u));
         l->follow = is_followed(&r->links[i]) &&
                     scope_allows(w->pool->sc, w->sc, u);
         l->url_off = arena_add(job, &cap, u);

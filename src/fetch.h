@@ -25,7 +25,7 @@ struct fetch_pool;
 
 /* A link found on a fetched page. */
 struct fetch_link {
-    int64_t id;      /* url_hash(url) */
+    int64_t hash;    /* url_hash(url) */
     size_t url_off;  /* offset of the URL in the job's arena */
     size_t rel_off;  /* offset of the rel value, or SIZE_MAX */
     bool follow;     /* in scope, and a link we crawl (see fetch.c) */

@@ -52,7 +52,7 @@ struct frontier_host {
 /* One URL waiting (or being fetched, once taken). */
 struct frontier_entry {
     char *url;                 /* normalised */
-    int64_t id;                /* url_hash(url) */
+    int64_t id;                /* url id (row of the url table) */
     int64_t referrer;          /* id of the page that linked here, 0 none */
     unsigned depth;
     unsigned attempt;          /* 1 for the first request, then retries */

@@ -2,8 +2,9 @@
 /*
  * store.c - the SQLite schema and the engine's batched writes.
  *
- * DESIGN: URLs are identified by url_hash() (63 bits), so a link can be
- * written without looking its target up; `url` holds every URL ever seen,
+ * DESIGN: a URL's id is its discovery number (the rowid: rows are
+ * appended, and the views join on it); its url_hash() is stored for the
+ * seen-set (seen.c), which maps hashes to ids; `url` holds every URL seen,
  * `fetch` one row per URL attempted or skipped, `link` integer pairs. The
  * views `pages` and `links` give the names users query. WAL mode lets the
  * sqlite3 shell read while we write; synchronous=NORMAL is durable to the
@@ -13,6 +14,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +23,9 @@
 #include "store_views.h"
 #include "util.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS crawl ("
@@ -34,8 +38,8 @@ static const char schema_sql[] =
     "  summary TEXT,"
     "  config TEXT);"
     "CREATE TABLE IF NOT EXISTS url ("
-    "  seq INTEGER PRIMARY KEY,"
-    "  id INTEGER NOT NULL UNIQUE,"
+    "  id INTEGER PRIMARY KEY,"
+    "  hash INTEGER NOT NULL,"
     "  url TEXT NOT NULL,"
     "  depth INTEGER NOT NULL,"
     "  referrer INTEGER,"
@@ -81,8 +85,8 @@ enum {
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN",
     [ST_COMMIT] = "COMMIT",
-    [ST_ADD_URL] = "INSERT OR IGNORE INTO url(id, url, depth, referrer, state,"
-                   " seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_ADD_URL] = "INSERT INTO url(id, hash, url, depth, referrer, state)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_ADD_FETCH] =
         "INSERT OR REPLACE INTO fetch(url_id, final_url, status,"
         " content_type, bytes, title, elapsed_ms, fetched_at, error,"
@@ -93,8 +97,8 @@ static const char *const stmt_sql[ST_COUNT] = {
                      " VALUES (?1, ?2, ?3, ?4)",
     [ST_RUN_END] = "UPDATE crawl SET ended_at = ?1, outcome = ?2,"
                    " summary = ?3 WHERE id = ?4",
-    [ST_LOAD_QUEUED] = "SELECT id, url, depth, referrer, seq FROM url"
-                       " WHERE state = 1 AND seq > ?1 ORDER BY seq LIMIT ?2",
+    [ST_LOAD_QUEUED] = "SELECT id, url, depth, referrer FROM url"
+                       " WHERE state = 1 AND id > ?1 ORDER BY id LIMIT ?2",
 };
 
 struct store {
@@ -150,7 +154,7 @@ create_new(const char *path, char **cause)
                      NULL) != SQLITE_OK ||
         sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, store_views_sql, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, "PRAGMA user_version=1; COMMIT;", NULL, NULL,
+        sqlite3_exec(db, "PRAGMA user_version=" STR(STORE_SCHEMA_VERSION) "; COMMIT;", NULL, NULL,
                      NULL) != SQLITE_OK) {
         *cause = xasprintf("%s: cannot create database: %s", path,
                            db ? sqlite3_errmsg(db) : "out of memory");
@@ -160,13 +164,18 @@ create_new(const char *path, char **cause)
     db = NULL;
     {
         /* a -wal or -shm without its database is an orphan of a deleted
-         * crawl: SQLite would replay its frames into the new file */
-        char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+         * crawl: SQLite would replay its frames into the new file (and a
+         * -seen index would be found not to match, then rebuilt) */
+        static const char *const sfx[] = {"-wal", "-shm", "-seen",
+                                          "-seen-wal", "-seen-shm"};
+        size_t i;
 
-        unlink(wal);
-        unlink(shm);
-        free(wal);
-        free(shm);
+        for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+            char *p = xasprintf("%s%s", path, sfx[i]);
+
+            unlink(p);
+            free(p);
+        }
     }
     if (link(tmp, path) != 0 && errno != EEXIST) {
         *cause = xasprintf("%s: cannot create database: %s", path,
@@ -181,15 +190,26 @@ done:
     return rc;
 }
 
+/* Before SQLite's first use: no memory statistics. They take one global
+ * mutex around every allocation, which the engine thread and the seen-set
+ * merge thread (seen.c), each on its own connection, then fight over. */
+static void
+sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int
 store_open(struct store **out, const char *path, char **cause)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     struct store *s = xcalloc(1, sizeof(*s));
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                 SQLITE_OPEN_NOMUTEX;
     int i, v;
 
     *out = NULL;
+    pthread_once(&once, sqlite_setup);
     if (access(path, F_OK) != 0 && create_new(path, cause) != 0) {
         store_free(s);
         return -1;
@@ -201,27 +221,28 @@ store_open(struct store **out, const char *path, char **cause)
     v = user_version(s);
     if (v < 0)
         goto fail;
-    if (v > STORE_SCHEMA_VERSION) {
-        *cause = xasprintf("%s: database schema version %d is newer than "
-                           "this crawltop understands (%d)",
-                           path, v, STORE_SCHEMA_VERSION);
+    if (v > STORE_SCHEMA_VERSION || (v > 0 && v < STORE_SCHEMA_VERSION)) {
+        *cause = xasprintf("%s: database schema version %d is %s than "
+                           "this crawltop's (%d)",
+                           path, v, v > STORE_SCHEMA_VERSION ? "newer"
+                                                             : "older",
+                           STORE_SCHEMA_VERSION);
         store_free(s);
         return -1;
     }
     /* WAL: readers (the sqlite3 shell) never block us, nor we them. */
     if (exec(s, "PRAGMA journal_mode=WAL") != 0 ||
         exec(s, "PRAGMA synchronous=NORMAL") != 0 ||
-        exec(s, "PRAGMA cache_size=-49152") != 0 ||
+        exec(s, "PRAGMA cache_size=-16384") != 0 ||
         exec(s, "PRAGMA temp_store=MEMORY") != 0 ||
-        /* checkpoint every 256 MB of WAL, not every 4 MB: at millions of
-         * URLs the id index takes random inserts, and a page changed by
-         * many transactions is then copied back once, not each time
-         * (3.2 M known URLs: 18 s instead of 27 s) */
-        exec(s, "PRAGMA wal_autocheckpoint=65536") != 0)
+        /* checkpoint every 16 MB of WAL: rows are appended, so a page
+         * is rarely changed twice between checkpoints, and each one
+         * stalls the engine briefly rather than for a second */
+        exec(s, "PRAGMA wal_autocheckpoint=4096") != 0)
         goto fail;
     if (exec(s, "BEGIN") != 0 || exec(s, schema_sql) != 0 ||
         exec(s, store_views_sql) != 0 ||
-        exec(s, "PRAGMA user_version=" "1") != 0 || exec(s, "COMMIT") != 0)
+        exec(s, "PRAGMA user_version=" STR(STORE_SCHEMA_VERSION)) != 0 || exec(s, "COMMIT") != 0)
         goto fail;
     for (i = 0; i < ST_COUNT; i++)
         if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
@@ -344,33 +365,31 @@ store_run_end(struct store *s, const char *ended_at, const char *outcome,
 }
 
 int
-store_add_url(struct store *s, int64_t id, const char *url, unsigned depth,
-              int64_t referrer, enum url_state state, int64_t seq)
+store_add_url(struct store *s, int64_t id, int64_t hash, const char *url,
+              unsigned depth, int64_t referrer, enum url_state state)
 {
     sqlite3_stmt *st = s->st[ST_ADD_URL];
 
     if (tx(s) != 0)
         return -1;
     sqlite3_bind_int64(st, 1, id);
-    bind_text(st, 2, url);
-    sqlite3_bind_int(st, 3, (int)depth);
+    sqlite3_bind_int64(st, 2, hash);
+    bind_text(st, 3, url);
+    sqlite3_bind_int(st, 4, (int)depth);
     if (referrer != 0)
-        sqlite3_bind_int64(st, 4, referrer);
-    sqlite3_bind_int(st, 5, (int)state);
-    sqlite3_bind_int64(st, 6, seq);
-    if (run(st) != 0)
-        return -1;
-    return sqlite3_changes(s->db) > 0 ? 1 : 0;
+        sqlite3_bind_int64(st, 5, referrer);
+    sqlite3_bind_int(st, 6, (int)state);
+    return run(st);
 }
 
 int
-store_load_queued(struct store *s, int64_t after_seq, size_t limit,
+store_load_queued(struct store *s, int64_t after_id, size_t limit,
                   store_url_fn *fn, void *arg)
 {
     sqlite3_stmt *st = s->st[ST_LOAD_QUEUED];
     int rc, n = 0;
 
-    sqlite3_bind_int64(st, 1, after_seq);
+    sqlite3_bind_int64(st, 1, after_id);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *url = (const char *)sqlite3_column_text(st, 1);
@@ -378,7 +397,7 @@ store_load_queued(struct store *s, int64_t after_seq, size_t limit,
         if (url != NULL)
             fn(arg, sqlite3_column_int64(st, 0), url,
                (unsigned)sqlite3_column_int(st, 2),
-               sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+               sqlite3_column_int64(st, 3));
         n++;
     }
     sqlite3_reset(st);
@@ -425,7 +444,7 @@ store_resume_info(struct store *s, struct store_resume *out)
 
     /* one scan of each table: this runs at every start */
     if (query_row(s,
-                  "SELECT coalesce(max(seq), 0), count(*),"
+                  "SELECT coalesce(max(id), 0), count(*),"
                   " coalesce(sum(state = 1), 0) FROM url",
                   u, 3) != 0 ||
         query_row(s,
@@ -438,7 +457,7 @@ store_resume_info(struct store *s, struct store_resume *out)
                   " coalesce(sum(status BETWEEN 500 AND 599), 0) FROM fetch",
                   f, 8) != 0)
         return -1;
-    out->max_seq = u[0];
+    out->max_id = u[0];
     out->known = u[1];
     out->queued = u[2];
     out->recorded = f[0];

@@ -51,24 +51,24 @@ int store_run_begin(struct store *s, const char *started_at,
 int store_run_end(struct store *s, const char *ended_at, const char *outcome,
                   const char *summary_json);
 
-/* Add a URL unless its id is known (INSERT OR IGNORE): the table is the
- * seen-set. seq orders the frontier (discovery order). Returns 1 if it was
- * new, 0 if known, -1 on error. */
-int store_add_url(struct store *s, int64_t id, const char *url,
-                  unsigned depth, int64_t referrer, enum url_state state,
-                  int64_t seq);
+/* Add a new URL: id is its discovery number (one more than the last),
+ * hash its url_hash(); the caller knows it is new (seen.h). referrer is
+ * the id of the page that linked it, 0 for a seed. 0, or -1 on error. */
+int store_add_url(struct store *s, int64_t id, int64_t hash,
+                  const char *url, unsigned depth, int64_t referrer,
+                  enum url_state state);
 
 typedef void store_url_fn(void *arg, int64_t id, const char *url,
-                          unsigned depth, int64_t referrer, int64_t seq);
+                          unsigned depth, int64_t referrer);
 
-/* Call fn for at most limit queued URLs (state 1) with seq > after_seq, in
- * seq order (url valid during the call). Returns how many, or -1. */
-int store_load_queued(struct store *s, int64_t after_seq, size_t limit,
+/* Call fn for at most limit queued URLs (state 1) with id > after_id, in
+ * discovery order (url valid during the call). Returns how many, or -1. */
+int store_load_queued(struct store *s, int64_t after_id, size_t limit,
                       store_url_fn *fn, void *arg);
 
 /* What a database already holds, for --resume. */
 struct store_resume {
-    int64_t max_seq;  /* highest discovery number */
+    int64_t max_id;   /* highest url id (discovery number) */
     int64_t fetched;  /* URLs requested (fetch rows with attempts > 0) */
     int64_t recorded; /* fetch rows (skipped ones included) */
     int64_t queued;   /* URLs waiting (state 1) */

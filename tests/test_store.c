@@ -166,7 +166,7 @@ store_open_creates_tables_and_views(void **state)
                  views[i]);
         assert_int_equal(q_int(rd, sql), 1);
     }
-    assert_int_equal(q_int(rd, "PRAGMA user_version"), 1);
+    assert_int_equal(q_int(rd, "PRAGMA user_version"), 2);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM pages"), 0);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM links"), 0);
 }
@@ -185,27 +185,28 @@ store_uses_wal_journal(void **state)
 /* --- writes ------------------------------------------------------------- */
 
 static void
-store_add_url_ignores_known_ids_and_urls(void **state)
+store_add_url_stores_rows_and_refuses_a_used_id(void **state)
 {
     struct fx *x = *state;
     sqlite3 *rd;
     char buf[64];
 
     open_store(x);
-    assert_int_equal(
-        store_add_url(x->s, 11, "http://a.test/", 0, 0, URL_STATE_QUEUED, 11), 1);
-    /* same id, other URL: ignored (0: known), not an error */
-    assert_int_equal(
-        store_add_url(x->s, 11, "http://other.test/", 5, 0, URL_STATE_OUT, 111), 0);
-    /* a known discovery number is refused too (ids are hashes of URLs, so
-     * the same URL never comes with another id) */
-    assert_int_equal(
-        store_add_url(x->s, 12, "http://b.test/", 5, 0, URL_STATE_OUT, 11), 0);
-    assert_int_equal(
-        store_add_url(x->s, 13, "http://a.test/x", 1, 11, URL_STATE_OUT, 13), 1);
+    assert_int_equal(store_add_url(x->s, 11, 1011, "http://a.test/", 0, 0,
+                                   URL_STATE_QUEUED),
+                     0);
+    /* an id is a discovery number: giving one twice is a bug, and an
+     * error, never a silent overwrite */
+    assert_int_equal(store_add_url(x->s, 11, 1012, "http://other.test/", 5,
+                                   0, URL_STATE_OUT),
+                     -1);
+    assert_int_equal(store_add_url(x->s, 13, 1013, "http://a.test/x", 1, 11,
+                                   URL_STATE_OUT),
+                     0);
     assert_int_equal(store_commit(x->s), 0);
     rd = open_reader(x);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 2);
+    assert_int_equal(q_int(rd, "SELECT hash FROM url WHERE id = 13"), 1013);
     assert_string_equal(
         q_text(rd, "SELECT url FROM url WHERE id = 11", buf, sizeof(buf)),
         "http://a.test/");
@@ -221,16 +222,17 @@ store_add_url_ignores_known_ids_and_urls(void **state)
 }
 
 static void
-store_add_url_keeps_full_64bit_ids(void **state)
+store_add_url_keeps_full_64bit_hashes(void **state)
 {
     struct fx *x = *state;
 
     open_store(x);
-    assert_int_equal(store_add_url(x->s, INT64_MAX, "http://big.test/", 0, 0,
-                                   URL_STATE_QUEUED, 1),
-                     1);
+    assert_int_equal(store_add_url(x->s, 1, INT64_MAX, "http://big.test/", 0,
+                                   0, URL_STATE_QUEUED),
+                     0);
     assert_int_equal(store_commit(x->s), 0);
-    assert_true(q_int(open_reader(x), "SELECT max(id) FROM url") == INT64_MAX);
+    assert_true(q_int(open_reader(x), "SELECT max(hash) FROM url") ==
+                INT64_MAX);
 }
 
 static void
@@ -254,9 +256,9 @@ store_add_page_shows_in_pages_view_with_referrer(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 1, 1001, "http://a.test/", 0, 0, URL_STATE_QUEUED), 0);
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/b", 1, 1, URL_STATE_QUEUED, 2), 1);
+        store_add_url(x->s, 2, 2002, "http://a.test/b", 1, 1, URL_STATE_QUEUED), 0);
     assert_int_equal(store_add_page(x->s, &p), 0);
     assert_int_equal(store_commit(x->s), 0);
     rd = open_reader(x);
@@ -304,7 +306,7 @@ store_add_page_records_failures_with_nulls(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 7, "http://down.test/", 0, 0, URL_STATE_QUEUED, 7), 1);
+        store_add_url(x->s, 7, 7007, "http://down.test/", 0, 0, URL_STATE_QUEUED), 0);
     assert_int_equal(store_add_page(x->s, &p), 0);
     assert_int_equal(store_commit(x->s), 0);
     rd = open_reader(x);
@@ -331,7 +333,7 @@ store_add_page_twice_keeps_the_last_outcome(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 7, "http://slow.test/", 0, 0, URL_STATE_QUEUED, 7), 1);
+        store_add_url(x->s, 7, 7007, "http://slow.test/", 0, 0, URL_STATE_QUEUED), 0);
     assert_int_equal(store_add_page(x->s, &p), 0);
     p.error = NULL;
     p.status = 200;
@@ -354,12 +356,12 @@ store_links_view_names_both_ends(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/", 0, 0, URL_STATE_DONE, 1), 1);
+        store_add_url(x->s, 1, 1001, "http://a.test/", 0, 0, URL_STATE_DONE), 0);
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/b", 1, 1, URL_STATE_QUEUED, 2), 1);
+        store_add_url(x->s, 2, 2002, "http://a.test/b", 1, 1, URL_STATE_QUEUED), 0);
     assert_int_equal(
-        store_add_url(x->s, 3, "http://elsewhere.test/", 1, 1, URL_STATE_OUT, 3),
-        1);
+        store_add_url(x->s, 3, 3003, "http://elsewhere.test/", 1, 1,
+        URL_STATE_OUT), 0);
     assert_int_equal(store_add_link(x->s, 1, 2, "a"), 0);
     assert_int_equal(store_add_link(x->s, 1, 3, NULL), 0);
     assert_int_equal(store_commit(x->s), 0);
@@ -426,15 +428,15 @@ store_commit_makes_rows_visible_to_other_connections(void **state)
     open_store(x);
     rd = open_reader(x);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 1, 1001, "http://a.test/1", 0, 0, URL_STATE_QUEUED), 0);
     assert_int_equal(store_commit(x->s), 0);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 1);
     /* the writer's transaction stays open: the reader neither sees the new
      * rows nor waits for them (q_int fails on SQLITE_BUSY) */
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/2", 0, 0, URL_STATE_QUEUED, 2), 1);
+        store_add_url(x->s, 2, 2002, "http://a.test/2", 0, 0, URL_STATE_QUEUED), 0);
     assert_int_equal(
-        store_add_url(x->s, 3, "http://a.test/3", 0, 0, URL_STATE_QUEUED, 3), 1);
+        store_add_url(x->s, 3, 3003, "http://a.test/3", 0, 0, URL_STATE_QUEUED), 0);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 1);
     assert_int_equal(store_commit(x->s), 0);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 3);
@@ -453,7 +455,7 @@ store_commit_is_not_blocked_by_a_reader_transaction(void **state)
     assert_int_equal(sqlite3_exec(rd, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 0);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 1, 1001, "http://a.test/1", 0, 0, URL_STATE_QUEUED), 0);
     assert_int_equal(store_commit(x->s), 0);
     /* snapshot isolation: the open read transaction still sees 0 */
     assert_int_equal(q_int(rd, "SELECT count(*) FROM url"), 0);
@@ -468,7 +470,7 @@ store_free_commits_pending_writes(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 1, 1001, "http://a.test/1", 0, 0, URL_STATE_QUEUED), 0);
     store_free(x->s);
     x->s = NULL;
     assert_int_equal(q_int(open_reader(x), "SELECT count(*) FROM url"), 1);
@@ -483,15 +485,15 @@ store_reopens_an_existing_database(void **state)
 
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 1, "http://a.test/1", 0, 0, URL_STATE_QUEUED, 1), 1);
+        store_add_url(x->s, 1, 1001, "http://a.test/1", 0, 0, URL_STATE_QUEUED), 0);
     store_free(x->s);
     x->s = NULL;
     open_store(x);
     assert_int_equal(
-        store_add_url(x->s, 2, "http://a.test/2", 0, 0, URL_STATE_QUEUED, 2), 1);
+        store_add_url(x->s, 2, 2002, "http://a.test/2", 0, 0, URL_STATE_QUEUED), 0);
     assert_int_equal(store_commit(x->s), 0);
     assert_int_equal(q_int(open_reader(x), "SELECT count(*) FROM url"), 2);
-    assert_int_equal(q_int(x->rd, "PRAGMA user_version"), 1);
+    assert_int_equal(q_int(x->rd, "PRAGMA user_version"), 2);
     assert_string_equal(q_text(x->rd, "PRAGMA journal_mode", buf, sizeof(buf)),
                         "wal");
 }
@@ -583,6 +585,37 @@ store_open_refuses_a_newer_schema_version(void **state)
                      0);
 }
 
+/* version 1 (crawltop 0.1 before the seen-set index) keyed url rows by
+ * hash: not read as version 2 */
+static void
+store_open_refuses_an_older_schema_version(void **state)
+{
+    struct fx *x = *state;
+    struct store *s = NULL;
+    sqlite3 *db;
+    char *cause = NULL;
+
+    assert_int_equal(sqlite3_open(x->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TABLE t(x); "
+                                  "PRAGMA user_version = 1",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(store_open(&s, x->path, &cause), -1);
+    assert_null(s);
+    assert_non_null(cause);
+    assert_non_null(strstr(cause, x->path));
+    assert_non_null(strstr(cause, "older"));
+    free(cause);
+    /* nothing was created in it */
+    open_reader(x);
+    assert_int_equal(q_int(x->rd, "PRAGMA user_version"), 1);
+    assert_int_equal(q_int(x->rd, "SELECT count(*) FROM sqlite_master "
+                                  "WHERE name IN ('url', 'pages')"),
+                     0);
+}
+
 static void
 store_errmsg_is_a_string(void **state)
 {
@@ -593,21 +626,22 @@ store_errmsg_is_a_string(void **state)
 }
 
 struct loaded {
-    int64_t seq[8];
+    int64_t id[8];
     int n;
 };
 
 static void
 collect(void *arg, int64_t id, const char *url, unsigned depth,
-        int64_t referrer, int64_t seq)
+        int64_t referrer)
 {
     struct loaded *l = arg;
+    char want[32];
 
-    (void)url;
     (void)depth;
     (void)referrer;
-    assert_true(id == seq * 10);
-    l->seq[l->n++] = seq;
+    snprintf(want, sizeof(want), "http://a.test/%lld", (long long)id);
+    assert_string_equal(url, want);
+    l->id[l->n++] = id;
 }
 
 static void
@@ -622,19 +656,18 @@ store_load_queued_returns_waiting_urls_in_discovery_order(void **state)
     open_store(x);
     for (i = 1; i <= 6; i++) {
         snprintf(url, sizeof(url), "http://a.test/%lld", (long long)i);
-        assert_int_equal(store_add_url(x->s, i * 10, url, 1, 0,
+        assert_int_equal(store_add_url(x->s, i, i * 10, url, 1, 0,
                                        i == 4 ? URL_STATE_OUT
-                                              : URL_STATE_QUEUED,
-                                       i),
-                         1);
+                                              : URL_STATE_QUEUED),
+                         0);
     }
     /* after 2, at most 3: 3, 5, 6 (4 is not queued) */
     assert_int_equal(store_load_queued(x->s, 2, 3, collect, &l), 3);
-    assert_int_equal(l.seq[0], 3);
-    assert_int_equal(l.seq[1], 5);
-    assert_int_equal(l.seq[2], 6);
+    assert_int_equal(l.id[0], 3);
+    assert_int_equal(l.id[1], 5);
+    assert_int_equal(l.id[2], 6);
     assert_int_equal(store_resume_info(x->s, &r), 0);
-    assert_int_equal(r.max_seq, 6);
+    assert_int_equal(r.max_id, 6);
     assert_int_equal(r.queued, 5);
     assert_int_equal(r.known, 6);
     assert_int_equal(r.fetched, 0);
@@ -648,8 +681,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         T(store_open_creates_tables_and_views),
         T(store_uses_wal_journal),
-        T(store_add_url_ignores_known_ids_and_urls),
-        T(store_add_url_keeps_full_64bit_ids),
+        T(store_add_url_stores_rows_and_refuses_a_used_id),
+        T(store_add_url_keeps_full_64bit_hashes),
         T(store_add_page_shows_in_pages_view_with_referrer),
         T(store_add_page_records_failures_with_nulls),
         T(store_add_page_twice_keeps_the_last_outcome),
@@ -664,6 +697,7 @@ main(void)
         T(store_open_fails_in_a_missing_directory_naming_the_path),
         T(store_open_refuses_a_file_that_is_not_a_database),
         T(store_open_refuses_a_newer_schema_version),
+        T(store_open_refuses_an_older_schema_version),
         T(store_errmsg_is_a_string),
     };
 

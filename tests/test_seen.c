@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_seen.c - the seen-set: exact answers through the cache, the Bloom
+ * filter, pending batches and the index file; the file brought up to date
+ * or rebuilt whenever it does not match its database.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "seen.h"
+#include "store.h"
+#include "util.h"
+
+struct fx {
+    char dir[64];
+    char path[128];
+    char index[140];
+    struct store *st;
+    struct seen *s;
+    struct seen_opts o;
+    int64_t max_id;
+};
+
+static int
+setup(void **state)
+{
+    struct fx *x = calloc(1, sizeof(*x));
+    char *cause = NULL;
+
+    assert_non_null(x);
+    snprintf(x->dir, sizeof(x->dir), "/tmp/crawltop-test-seen-XXXXXX");
+    assert_non_null(mkdtemp(x->dir));
+    snprintf(x->path, sizeof(x->path), "%s/crawl.db", x->dir);
+    snprintf(x->index, sizeof(x->index), "%s-seen", x->path);
+    assert_int_equal(store_open(&x->st, x->path, &cause), 0);
+    /* small batches, so that a few thousand URLs make many merges */
+    seen_opts_default(&x->o);
+    x->o.min_batch = 100;
+    x->o.max_pending = 400;
+    *state = x;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *x = *state;
+    DIR *d;
+    struct dirent *de;
+
+    seen_free(x->s, 0);
+    store_free(x->st);
+    d = opendir(x->dir);
+    if (d != NULL) {
+        while ((de = readdir(d)) != NULL) {
+            char p[512];
+
+            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                continue;
+            snprintf(p, sizeof(p), "%s/%s", x->dir, de->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(x->dir);
+    free(x);
+    return 0;
+}
+
+/* The hash of the i-th URL of a test (spread over 63 bits, never 0). */
+static int64_t
+hash_of(int64_t i)
+{
+    uint64_t k = (uint64_t)i * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+
+    k ^= k >> 31;
+    k *= 0xbf58476d1ce4e5b9ULL;
+    k ^= k >> 29;
+    return (int64_t)(k >> 1) | 1;
+}
+
+static void
+open_seen(struct fx *x)
+{
+    char *cause = NULL;
+
+    assert_int_equal(seen_open(&x->s, x->path, &x->o, &cause), 0);
+    assert_null(cause);
+}
+
+static void
+close_seen(struct fx *x, int merge_rest)
+{
+    seen_free(x->s, merge_rest);
+    x->s = NULL;
+}
+
+/* Add n new URLs as the engine does: row, then seen_add, a commit every
+ * 37 of them. */
+static void
+add_urls(struct fx *x, int64_t n)
+{
+    int64_t i, id;
+    char url[64];
+
+    for (i = 0; i < n; i++) {
+        id = ++x->max_id;
+        assert_int_equal(seen_find(x->s, hash_of(id), &id), 0);
+        id = x->max_id;
+        snprintf(url, sizeof(url), "http://a.test/%lld", (long long)id);
+        assert_int_equal(store_add_url(x->st, id, hash_of(id), url, 1, 0,
+                                       URL_STATE_QUEUED),
+                         0);
+        seen_add(x->s, hash_of(id), id);
+        if (id % 37 == 0) {
+            assert_int_equal(store_commit(x->st), 0);
+            assert_int_equal(seen_committed(x->s), 0);
+        }
+    }
+    assert_int_equal(store_commit(x->st), 0);
+    assert_int_equal(seen_committed(x->s), 0);
+}
+
+/* Every added hash is known under its id; as many others are not. */
+static void
+check_exact(struct fx *x)
+{
+    int64_t i, id;
+
+    for (i = 1; i <= x->max_id; i++) {
+        id = -1;
+        assert_int_equal(seen_find(x->s, hash_of(i), &id), 1);
+        assert_true(id == i);
+    }
+    for (i = x->max_id + 1; i <= 2 * x->max_id; i++)
+        assert_int_equal(seen_find(x->s, hash_of(i), &id), 0);
+}
+
+static int64_t
+index_int(struct fx *x, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int64_t v = -1;
+
+    assert_int_equal(sqlite3_open(x->index, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+static void
+index_exec(struct fx *x, const char *sql)
+{
+    sqlite3 *db;
+
+    assert_int_equal(sqlite3_open(x->index, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* --- answers -------------------------------------------------------------- */
+
+static void
+seen_knows_what_was_added_and_nothing_else(void **state)
+{
+    struct fx *x = *state;
+    int64_t id;
+
+    open_seen(x);
+    assert_int_equal(seen_find(x->s, hash_of(1), &id), 0);
+    add_urls(x, 5000);
+    check_exact(x);
+    /* batches went to the index file while the crawl went on */
+    assert_true(seen_merged(x->s) > 0);
+    assert_true(seen_pending(x->s) <= 2 * x->o.max_pending);
+}
+
+/* With a filter of one 64-byte block every question passes it: the
+ * answers then come from the pending batches and the file alone. */
+static void
+seen_is_exact_when_the_filter_says_maybe_to_everything(void **state)
+{
+    struct fx *x = *state;
+
+    x->o.bloom_bytes = 64;
+    x->o.cache_slots = 1;
+    open_seen(x);
+    add_urls(x, 3000);
+    check_exact(x);
+}
+
+/* The merge thread is slower than the adds: the engine waits for it and
+ * nothing is lost, nor memory held beyond the limit. */
+static void
+seen_bounds_pending_hashes(void **state)
+{
+    struct fx *x = *state;
+    size_t most = 0;
+    int64_t i;
+
+    x->o.min_batch = 10;
+    x->o.max_pending = 50;
+    open_seen(x);
+    for (i = 0; i < 40; i++) {
+        add_urls(x, 100);
+        if (seen_pending(x->s) > most)
+            most = seen_pending(x->s);
+    }
+    /* at most a full batch being merged plus a full one waiting, and the
+     * last commit's (add_urls commits every 37) */
+    assert_true(most <= 2 * (50 + 37));
+    check_exact(x);
+}
+
+/* --- the file ------------------------------------------------------------- */
+
+static void
+seen_free_merges_the_rest_into_the_file(void **state)
+{
+    struct fx *x = *state;
+
+    open_seen(x);
+    add_urls(x, 1234);
+    close_seen(x, 1);
+    assert_int_equal(index_int(x, "SELECT count(*) FROM seen"), 1234);
+    assert_int_equal(index_int(x, "SELECT merged_id FROM state"), 1234);
+    assert_int_equal(index_int(x, "SELECT id FROM seen WHERE hash = " "(SELECT hash FROM seen WHERE id = 77)"), 77);
+    /* no WAL left beside it */
+    {
+        char wal[160];
+
+        snprintf(wal, sizeof(wal), "%s-wal", x->index);
+        assert_true(access(wal, F_OK) != 0);
+    }
+    open_seen(x);
+    assert_true(seen_merged(x->s) == 1234);
+    assert_int_equal(seen_pending(x->s), 0);
+    check_exact(x);
+}
+
+/* Killed with hashes still pending: the database has their rows, and
+ * seen_open() merges them from it. */
+static void
+seen_open_catches_up_with_the_database(void **state)
+{
+    struct fx *x = *state;
+    int64_t merged;
+
+    x->o.min_batch = 1000000; /* nothing merged while running */
+    open_seen(x);
+    add_urls(x, 2000);
+    merged = seen_merged(x->s);
+    close_seen(x, 0);
+    assert_true(merged == 0);
+    assert_int_equal(index_int(x, "SELECT count(*) FROM seen"), 0);
+    open_seen(x);
+    assert_true(seen_merged(x->s) == 2000);
+    check_exact(x);
+}
+
+static void
+seen_open_rebuilds_a_missing_file(void **state)
+{
+    struct fx *x = *state;
+
+    open_seen(x);
+    add_urls(x, 1500);
+    close_seen(x, 1);
+    assert_int_equal(unlink(x->index), 0);
+    open_seen(x);
+    check_exact(x);
+    assert_true(seen_merged(x->s) == 1500);
+}
+
+static void
+seen_open_rebuilds_a_damaged_file(void **state)
+{
+    struct fx *x = *state;
+    FILE *f;
+
+    open_seen(x);
+    add_urls(x, 1500);
+    close_seen(x, 1);
+    f = fopen(x->index, "w");
+    assert_non_null(f);
+    fputs("not a database at all, just some text long enough to look like "
+          "a header and then some more of it",
+          f);
+    fclose(f);
+    open_seen(x);
+    check_exact(x);
+}
+
+/* The file says it merged more than the database holds: a power cut lost
+ * the database's last commits. Rows it names may not exist: rebuild. */
+static void
+seen_open_rebuilds_a_file_ahead_of_its_database(void **state)
+{
+    struct fx *x = *state;
+
+    open_seen(x);
+    add_urls(x, 800);
+    close_seen(x, 1);
+    index_exec(x, "INSERT INTO seen VALUES (12345, 801);"
+                  "UPDATE state SET merged_id = 801, merged_hash = 12345");
+    open_seen(x);
+    {
+        int64_t id;
+
+        assert_int_equal(seen_find(x->s, 12345, &id), 0);
+    }
+    check_exact(x);
+}
+
+/* An index left by another crawl at the same path (its database was
+ * replaced by a copy of a different one): its newest row does not match. */
+static void
+seen_open_rebuilds_another_databases_file(void **state)
+{
+    struct fx *x = *state;
+
+    open_seen(x);
+    add_urls(x, 600);
+    close_seen(x, 1);
+    index_exec(x, "UPDATE state SET merged_hash = merged_hash + 1");
+    open_seen(x);
+    check_exact(x);
+    assert_true(index_int(x, "SELECT merged_hash FROM state") ==
+                hash_of(600));
+}
+
+static void
+seen_open_fails_naming_the_file_when_it_cannot_be_made(void **state)
+{
+    struct fx *x = *state;
+    struct seen *s = NULL;
+    char *cause = NULL;
+
+    /* a directory where the index file should be */
+    assert_int_equal(mkdir(x->index, 0700), 0);
+    assert_int_equal(seen_open(&s, x->path, &x->o, &cause), -1);
+    assert_null(s);
+    assert_non_null(cause);
+    assert_non_null(strstr(cause, x->index));
+    free(cause);
+    rmdir(x->index);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(seen_knows_what_was_added_and_nothing_else),
+        T(seen_is_exact_when_the_filter_says_maybe_to_everything),
+        T(seen_bounds_pending_hashes),
+        T(seen_free_merges_the_rest_into_the_file),
+        T(seen_open_catches_up_with_the_database),
+        T(seen_open_rebuilds_a_missing_file),
+        T(seen_open_rebuilds_a_damaged_file),
+        T(seen_open_rebuilds_a_file_ahead_of_its_database),
+        T(seen_open_rebuilds_another_databases_file),
+        T(seen_open_fails_naming_the_file_when_it_cannot_be_made),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
