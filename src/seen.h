@@ -37,7 +37,8 @@ struct seen_opts {
 
 /* The defaults: 16 MiB of Bloom filter (0.3 % false positives at ten
  * million URLs, then slowly more disk reads, never a wrong answer), 512 Ki
- * cache entries, batches of 64 Ki to 512 Ki hashes. */
+ * cache entries, batches of an eighth of the index, 64 Ki to 768 Ki
+ * hashes, and at most 1 Mi waiting while one is merged. */
 void seen_opts_default(struct seen_opts *o);
 
 /* Open the index of the database at db_path (which exists and has the
