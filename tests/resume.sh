@@ -48,6 +48,8 @@ while [ $runs -lt 20 ]; do
             sqlite3 "$DB" "SELECT url FROM pages WHERE attempts > 0" >committed$kills.txt
             snapshot_counts counts$kills.txt
             check "integrity after kill $kills" ok "$(q "PRAGMA integrity_check")"
+            # the seen-set index is derived data: lost, it is rebuilt
+            [ $kills -eq 2 ] && rm -f "$DB-seen" "$DB-seen-wal" "$DB-seen-shm"
             args="--resume --db $DB $OPTS $R"
             continue
         fi
@@ -66,6 +68,11 @@ else
 fi
 check "final integrity" ok "$(q "PRAGMA integrity_check")"
 check "nothing left queued" 0 "$(q "SELECT count(*) FROM url WHERE state = 1")"
+check "no URL recorded twice across the kills" 0 \
+    "$(q "SELECT count(*) - count(DISTINCT url) FROM url")"
+check "the seen-set index holds every URL after the last run" \
+    "$(q "SELECT count(*) || ' ' || max(id) FROM url")" \
+    "$(sqlite3 "$DB-seen" "SELECT count(*) || ' ' || (SELECT merged_id FROM state) FROM seen")"
 
 snapshot_counts final.txt
 again=0
