@@ -1,26 +1,37 @@
 #!/usr/bin/env bash
-# scale-bench.sh - memory and speed as the number of known URLs grows.
+# scale-bench.sh - does the crawl slow down or grow as it knows more URLs?
+#
 # Crawls a synthetic host whose pages each carry LINKS random links into a
-# huge site (so nearly every link is a new URL) up to PAGES fetched pages,
-# for each PAGES given, and prints known URLs, peak RSS, overall pages/s
-# and the pages/s of the last 10 seconds (the pace at that size).
+# 100 M-page site, so nearly every link is a new URL: 200 links a page
+# means 10 k known URLs after 50 pages, 1 M after 5,000, 10 M after 50,000.
+# Every run starts from an empty database. The pace at each size:
 #
-#   bench/scale-bench.sh [--links 200] [--pages 50,5000,50000] [-c 16]
+#   10 k:  crawls to 50 and to 1,050 pages; pace = 1,000 pages divided by
+#          the difference of their durations (known 10 k -> 210 k; start-up
+#          cancels out)
+#   1 M:   pages 5,000 -> 10,000 of a crawl to 50,000 (known 1 M -> 2 M)
+#   10 M:  pages 40,000 -> 50,000 of the same crawl (known 8 M -> 10 M)
 #
-# With 200 links a page: 50 pages ~ 10 k known URLs, 5000 ~ 1 M,
-# 50000 ~ 10 M (about 3 minutes and 1.2 GB of database on a 2-core machine).
+# from the crawl's own per-second progress lines (interpolated). Peak RSS
+# of the crawls to 1,050, 5,000 and 50,000 pages. Each figure is the median
+# of RUNS rounds; the ratios are to the 10 k pace of the same rounds.
+#
+#   bench/scale-bench.sh [--runs 3] [--links 200] [-c 16]
+#
+# About 40 s a round on a 2-core machine, 1 GB of database in /tmp.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 crawltop=$top/src/crawltop testsrv=$top/tests/testsrv
-links=200 pages_list=50,5000,50000 conc=16
+links=200 conc=16 runs=3
 while [ $# -gt 0 ]; do
     case "$1" in
     --links) links=$2; shift 2 ;;
-    --pages) pages_list=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
     -c) conc=$2; shift 2 ;;
     *) echo "scale-bench: unknown option $1" >&2; exit 2 ;;
     esac
 done
+[ -x /usr/bin/time ] || { echo "scale-bench: needs GNU time (/usr/bin/time)" >&2; exit 2; }
 w=$(mktemp -d /tmp/scale-bench.XXXXXX)
 srv=
 cleanup() { [ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null; rm -rf "$w"; }
@@ -30,33 +41,52 @@ trap cleanup EXIT
 srv=$!
 for _ in $(seq 100); do [ -s "$w/port" ] && break; sleep 0.05; done
 port=$(cat "$w/port")
-printf '%8s %12s %10s %12s %14s\n' pages known_urls rss_MB pages/s last10s_pages/s
-for n in ${pages_list//,/ }; do
+
+# crawl N: fresh database, N pages; leaves out.json, err.txt, rss (KB)
+crawl() {
     rm -f "$w"/s.db*
-    # peak RSS from GNU time when installed, else sampled from /proc
-    timer=()
-    [ -x /usr/bin/time ] && timer=(/usr/bin/time -f %M -o "$w/rss")
-    "${timer[@]}" "$crawltop" --headless --db "$w/s.db" -c "$conc" \
-        --per-domain "$conc" --no-robots --max-pages "$n" \
+    /usr/bin/time -f %M -o "$w/rss" "$crawltop" --headless --db "$w/s.db" \
+        -c "$conc" --per-domain "$conc" --no-robots --max-pages "$1" \
         --resolve "big.test:$port:127.0.0.1" "http://big.test:$port/" \
-        >"$w/out.json" 2>"$w/err.txt" &
-    pid=$!
-    peak=0
-    while kill -0 "$pid" 2>/dev/null; do
-        kb=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-        [ -n "$kb" ] && [ "$kb" -gt "$peak" ] && peak=$kb
-        sleep 0.2
-    done
-    wait "$pid"
-    [ -s "$w/rss" ] && peak=$(tail -1 "$w/rss")
-    known=$(sed -n 's/.*"known_urls":\([0-9]*\).*/\1/p' "$w/out.json")
-    pps=$(sed -n 's/.*"pages_per_s":\([0-9.]*\).*/\1/p' "$w/out.json")
-    # pages done 10 s before the end and at the end, from the progress lines
-    last=$(grep '^\[' "$w/err.txt" | awk '{ t = $2; sub(/s\]/, "", t); p = $5;
-        ts[NR] = t + 0; ps[NR] = p + 0 }
-        END { if (NR < 2) { print "-"; exit }
-              i = NR; while (i > 1 && ts[NR] - ts[i] < 10) i--;
-              if (ts[NR] > ts[i]) printf "%.0f", (ps[NR] - ps[i]) / (ts[NR] - ts[i]);
-              else print "-" }')
-    printf '%8s %12s %10s %12s %14s\n' "$n" "$known" "$((peak / 1024))" "$pps" "$last"
+        >"$w/out.json" 2>"$w/err.txt"
+}
+field() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" "$w/out.json"; }
+# pages/s between page counts $1 and $2, from the progress lines
+# "[   12.3s] running: pages 1234 ..." (linear interpolation)
+window() {
+    grep '^\[' "$w/err.txt" | awk -v a="$1" -v b="$2" '
+        { t = $2; sub(/s\]/, "", t); p = $5 + 0; t += 0
+          if (n > 0) {
+              if (pp < a && p >= a) ta = pt + (t - pt) * (a - pp) / (p - pp)
+              if (pp < b && p >= b) tb = pt + (t - pt) * (b - pp) / (p - pp)
+          }
+          pt = t; pp = p; n++ }
+        END { if (ta == "" || tb == "" || tb <= ta) print "nan"
+              else printf "%.0f", (b - a) / (tb - ta) }'
+}
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 }
+    END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2];
+          else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+p10k="" p1m="" p10m="" r10k="" r1m="" r10m="" rss10k="" rss1m="" rss10m="" known=""
+for r in $(seq "$runs"); do
+    crawl 50; t50=$(field elapsed_s)
+    crawl 1050; t1050=$(field elapsed_s); rss10k="$rss10k $(cat "$w/rss")"
+    crawl 5000; rss1m="$rss1m $(cat "$w/rss")"
+    crawl 50000; rss10m="$rss10m $(cat "$w/rss")"; known=$(field known_urls)
+    a=$(awk -v x="$t50" -v y="$t1050" 'BEGIN { printf "%.0f", 1000 / (y - x) }')
+    b=$(window 5000 10000) c=$(window 40000 50000)
+    printf 'round %d: pace 10k %s, 1M %s, 10M %s pages/s (known at the end %s)\n' \
+        "$r" "$a" "$b" "$c" "$known" >&2
+    p10k="$p10k $a" p1m="$p1m $b" p10m="$p10m $c"
+    r1m="$r1m $(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.3f", x / y }')"
+    r10m="$r10m $(awk -v x="$c" -v y="$a" 'BEGIN { printf "%.3f", x / y }')"
 done
+printf '%-22s %12s %14s %12s\n' "known URLs" "pages/s" "ratio to 10k" "peak RSS MB"
+printf '%-22s %12s %14s %12s\n' "10 k (-> 210 k)" "$(echo $p10k | median)" 1 \
+    "$(( $(echo $rss10k | median | cut -d. -f1) / 1024 ))"
+printf '%-22s %12s %14s %12s\n' "1 M (1 -> 2 M)" "$(echo $p1m | median)" \
+    "$(echo $r1m | median)" "$(( $(echo $rss1m | median | cut -d. -f1) / 1024 ))"
+printf '%-22s %12s %14s %12s\n' "10 M (8 -> $((known / 1000000)) M)" \
+    "$(echo $p10m | median)" "$(echo $r10m | median)" \
+    "$(( $(echo $rss10m | median | cut -d. -f1) / 1024 ))"

@@ -39,6 +39,7 @@
 
 #define ENGINE_COMMIT_MS 250     /* longest a finished page waits for disk */
 #define ENGINE_COMMIT_PAGES 4000 /* or this many pages, whichever first */
+#define ENGINE_PREFETCH 4        /* links looked ahead in the seen-set */
 #define ENGINE_PUBLISH_MS 100    /* stats refresh for the ui */
 /* Slots of the direct-mapped cache of known URL ids in front of the url
  * table (8 bytes each); a miss costs one INSERT OR IGNORE. */
@@ -1063,7 +1064,13 @@ finish_job(struct engine *e, struct fetch_job *job)
         const struct fetch_link *l = &job->links[i];
         const char *url = job->arena + l->url_off;
         int64_t dst;
-        int known = seen_find(e->seen, l->hash, &dst);
+        int known;
+
+        /* the seen-set's tables are large: load a later link's entries
+         * while this one is handled */
+        if (i + ENGINE_PREFETCH < job->n_links)
+            seen_prefetch(e->seen, job->links[i + ENGINE_PREFETCH].hash);
+        known = seen_find(e->seen, l->hash, &dst);
 
         if (known < 0) {
             free(e->store_error);

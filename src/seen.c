@@ -32,13 +32,14 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "util.h"
 
 #define SEEN_FORMAT 1      /* user_version of the index file */
 #define SEEN_BLOOM_K 6     /* bits per hash */
-#define SEEN_MAX_PENDING_DEFAULT (1024 * 1024)
+#define SEEN_MAX_PENDING_DEFAULT (2048 * 1024)
 
 struct slot {
     int64_t hash; /* 0: empty (url_hash() never returns 0) */
@@ -54,6 +55,8 @@ struct pgen {
     size_t n, n_cap;  /* entries, allocated */
     uint32_t *pos;    /* 1 + index into hash; 0: empty */
     size_t cap;       /* power of two, at least 4/3 of n */
+    unsigned shift;   /* home slot = hash >> shift: the table is nearly in
+                       * hash order, which the merge thread walks */
 };
 
 struct seen {
@@ -100,6 +103,31 @@ seen_opts_default(struct seen_opts *o)
 
 /* --- memory structures ---------------------------------------------------- */
 
+/* Zeroed memory for the tables read at random (filter, cache, batch
+ * positions): in huge pages where the system offers them, so a lookup
+ * costs a cache miss and not a TLB miss too. Sizes are kept with them. */
+static void *
+table_alloc(size_t n)
+{
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (p == MAP_FAILED)
+        fatal("out of memory (%zu bytes)", n);
+#ifdef MADV_HUGEPAGE
+    if (n >= ((size_t)2 << 20))
+        madvise(p, n, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+static void
+table_free(void *p, size_t n)
+{
+    if (p != NULL)
+        munmap(p, n);
+}
+
 static uint64_t
 mix(int64_t hash)
 {
@@ -113,9 +141,10 @@ pgen_new(size_t n_cap)
 
     g->n_cap = n_cap;
     g->hash = xmalloc(n_cap * sizeof(*g->hash));
-    for (g->cap = 1024; g->cap * 3 < n_cap * 4; g->cap *= 2)
-        ;
-    g->pos = xcalloc(g->cap, sizeof(*g->pos));
+    for (g->cap = 1024, g->shift = 63 - 10; g->cap * 3 < n_cap * 4;
+         g->cap *= 2)
+        g->shift--;
+    g->pos = table_alloc(g->cap * sizeof(*g->pos));
     return g;
 }
 
@@ -124,15 +153,17 @@ pgen_free(struct pgen *g)
 {
     if (g != NULL) {
         free(g->hash);
-        free(g->pos);
+        table_free(g->pos, g->cap * sizeof(*g->pos));
         free(g);
     }
 }
 
+/* The top bits of the hash (url_hash() is a 63-bit MurmurHash3 finaliser
+ * output, evenly spread): slots follow hash order. */
 static size_t
 pgen_home(const struct pgen *g, int64_t hash)
 {
-    return (size_t)(mix(hash) >> 20) & (g->cap - 1);
+    return (size_t)((uint64_t)hash >> g->shift) & (g->cap - 1);
 }
 
 static bool
@@ -172,9 +203,10 @@ pgen_put(struct pgen *g, int64_t hash, int64_t id)
     }
     g->hash[g->n++] = hash;
     if (g->n * 4 > g->cap * 3) { /* at most 3/4 full */
-        free(g->pos);
+        table_free(g->pos, g->cap * sizeof(*g->pos));
         g->cap *= 2;
-        g->pos = xcalloc(g->cap, sizeof(*g->pos));
+        g->shift--;
+        g->pos = table_alloc(g->cap * sizeof(*g->pos));
         for (k = 0; k < g->n; k++)
             pgen_link(g, k);
     } else {
@@ -421,34 +453,25 @@ fill_bloom(struct seen *s)
 
 /* --- the merge thread ---------------------------------------------------- */
 
-static int
-cmp_hash(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 /* Insert a batch in hash order, so each page of the index is read and
  * written once per batch, and record its newest id: one transaction. */
 static int
 merge_batch(struct seen *s, const struct pgen *g)
 {
-    int64_t *v = xmalloc((g->n ? g->n : 1) * sizeof(*v)), id;
-    size_t i, n = g->n;
+    size_t i, k, n = g->n;
     int rc = -1;
 
-    /* sort a copy of the hashes (the engine reads the batch meanwhile)
-     * and find each one's id again: half the memory of sorting pairs */
-    memcpy(v, g->hash, n * sizeof(*v));
-    qsort(v, n, sizeof(*v), cmp_hash);
+    /* the table's slots are in hash order but for the few entries of a
+     * cluster that moved a slot or two on (or wrapped around): enough for
+     * SQLite to find each one next to the last, with no sort and no copy */
     if (exec(s->wdb, "BEGIN") != 0)
         goto done;
-    for (i = 0; i < n; i++) {
-        if (!pgen_get(g, v[i], &id))
-            goto done; /* cannot happen */
-        sqlite3_bind_int64(s->ins, 1, v[i]);
-        sqlite3_bind_int64(s->ins, 2, id);
+    for (i = 0; i < g->cap; i++) {
+        if (g->pos[i] == 0)
+            continue;
+        k = g->pos[i] - 1;
+        sqlite3_bind_int64(s->ins, 1, g->hash[k]);
+        sqlite3_bind_int64(s->ins, 2, g->lo + (int64_t)k);
         if (sqlite3_step(s->ins) != SQLITE_DONE) {
             sqlite3_reset(s->ins);
             goto done;
@@ -466,7 +489,6 @@ merge_batch(struct seen *s, const struct pgen *g)
 done:
     if (rc != 0)
         sqlite3_exec(s->wdb, "ROLLBACK", NULL, NULL, NULL);
-    free(v);
     return rc;
 }
 
@@ -525,11 +547,11 @@ seen_open(struct seen **out, const char *db_path, const struct seen_opts *o,
     /* sizes: powers of two, at least one 64-byte block, two slots */
     for (blocks = 1; blocks * 2 * 64 <= o->bloom_bytes; blocks *= 2)
         ;
-    s->bloom = xcalloc(blocks * 8, 8);
+    s->bloom = table_alloc(blocks * 64);
     s->bloom_mask = (uint64_t)blocks - 1;
     while (bits < 1 || ((size_t)1 << bits) < o->cache_slots)
         bits++;
-    s->cache = xcalloc((size_t)1 << bits, sizeof(*s->cache));
+    s->cache = table_alloc(((size_t)1 << bits) * sizeof(*s->cache));
     s->cache_shift = 64 - bits;
     s->active = pgen_new(4096);
 
@@ -587,6 +609,15 @@ fail:
     s->err = NULL;
     seen_free(s, 0);
     return -1;
+}
+
+void
+seen_prefetch(const struct seen *s, int64_t hash)
+{
+    uint64_t bits;
+
+    __builtin_prefetch(&s->cache[mix(hash) >> s->cache_shift]);
+    __builtin_prefetch(bloom_block(s, hash, &bits));
 }
 
 int
@@ -670,9 +701,9 @@ int
 seen_committed(struct seen *s)
 {
     /* A batch costs a pass over the index, about a read and a write of
-     * each of its pages, plus its own inserts: batches of an eighth of
+     * each of its pages, plus its own inserts: batches of a quarter of
      * the index keep the passes to a few per doubling of the index. */
-    size_t batch = (size_t)(s->merged / 8);
+    size_t batch = (size_t)(s->merged / 4);
 
     if (batch > s->o.max_pending / 4 * 3)
         batch = s->o.max_pending / 4 * 3;
@@ -738,8 +769,9 @@ seen_free(struct seen *s, int merge_rest)
     }
     pgen_free(s->active);
     pgen_free(s->handed);
-    free(s->bloom);
-    free(s->cache);
+    table_free(s->bloom, (s->bloom_mask + 1) * 64);
+    table_free(s->cache, ((size_t)1 << (64 - s->cache_shift)) *
+                             sizeof(*s->cache));
     free(s->merge_err);
     free(s->err);
     free(s->path);

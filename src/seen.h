@@ -47,6 +47,9 @@ void seen_opts_default(struct seen_opts *o);
 int seen_open(struct seen **out, const char *db_path,
               const struct seen_opts *o, char **cause);
 
+/* Start loading what seen_find(hash) reads first (a few finds ahead). */
+void seen_prefetch(const struct seen *s, int64_t hash);
+
 /* 1 and *id if hash is known, 0 if not, -1 on a read error. */
 int seen_find(struct seen *s, int64_t hash, int64_t *id);
 
