@@ -380,7 +380,7 @@ engine_new(const struct config *cfg, char **cause)
         struct seen_opts so;
 
         seen_opts_default(&so);
-        if (seen_open(&e->seen, cfg->db_path, &so, cause) != 0)
+        if (seen_open(&e->seen, cfg->db_path, e->store, &so, cause) != 0)
             goto fail;
     }
     {
@@ -1330,6 +1330,7 @@ engine_main(void *arg)
 
     for (;;) {
         int64_t now = now_ms(), wait = -1, timeout, retry_wait;
+        unsigned drained;
 
         apply_controls(e, now);
         set_phase(e);
@@ -1354,9 +1355,21 @@ engine_main(void *arg)
         if (e->stopping && !e->aborted && e->stop_deadline - now < timeout)
             timeout = e->stop_deadline - now;
         item = queue_pop_timed(e->inbox, timeout);
-        while (item != NULL) {
-            if (item != &wake_token)
+        /* at most a round of finished jobs, then the loop's other work
+         * (refill, publish, commit) comes around again */
+        for (drained = 0; item != NULL; drained++) {
+            if (item == &wake_token) {
+                apply_controls(e, now_ms()); /* a pause is seen here */
+            } else {
                 finish_job(e, item);
+                /* hand the freed slot out at once: a fetcher waiting
+                 * while the engine drains the rest of the inbox is a
+                 * request not made */
+                if (!e->stopping && !e->paused)
+                    dispatch(e, now_ms());
+            }
+            if (drained + 1 >= e->concurrency)
+                break;
             item = queue_pop_timed(e->inbox, 0);
         }
         now = now_ms();

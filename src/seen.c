@@ -1,45 +1,68 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * seen.c - the seen-set (see seen.h): Bloom filter, direct-mapped cache
- * and pending hashes in memory, the full set in an index file that a merge
- * thread extends in sorted batches.
+ * and pending batches in memory; the full set in sorted run files that a
+ * merge thread writes and compacts.
  *
  * DESIGN: a crawl that discovers ten million URLs asks "known?" and adds a
- * hash about a hundred thousand times a second. A unique index in the
- * crawl database answered that with one random B-tree insert per new URL,
- * and past a few million URLs (a 200 MB index against a 48 MB page cache)
- * the engine thread spent its time writing the same index pages to the
- * WAL over and over: 1,400 pages/s at the start, 300 at ten million. Here
- * a new hash costs a few memory writes on the engine thread; the merge
- * thread inserts hundreds of thousands of them at a time in hash order,
- * touching each index page once per batch, on its own connection to its
- * own file, so it never waits for the crawl database's write lock nor
- * makes the engine wait for its own.
+ * hash a few hundred thousand times a second. A unique index in the crawl
+ * database answered that with one random B-tree insert per new URL, and
+ * past a few million URLs the engine thread spent its time rewriting index
+ * pages: 1,400 pages/s at the start, 300 at ten million. A SQLite index
+ * merged in sorted batches by a second thread still read and wrote every
+ * page of the index per batch, a third of a core at a million URLs.
+ *
+ * So the set on disk is a log-structured merge of immutable run files:
+ * each batch of new hashes becomes a run (sorted (hash, id) pairs, written
+ * in one go), and a run at least half as large as the one before it is
+ * merged with it, so there are at most about log2(URLs / batch) runs and
+ * each pair is rewritten that many times, sequentially. A run is found
+ * through fence keys in memory (the first hash of every 1 KiB block: 1/8
+ * byte a URL) and read with one pread() of a block.
  *
  * Order of a lookup: cache (recent answers), Bloom filter (a miss means
- * new: no false negatives), the pending batches, then one indexed read of
- * the file. A hash leaves the pending batches only after the merge thread
- * has committed it, and a batch is handed over only after the crawl
- * database committed its rows, so the file never names a URL the
- * database lacks, and whatever the file lacks is in the database (the rows
- * with ids above the file's merged id), which seen_open() merges.
+ * new: no false negatives), the pending batches, then the runs, largest
+ * first. A hash leaves the pending batches only after its run is listed in
+ * the manifest, and a batch is handed over only after the crawl database
+ * committed its rows, so the files never name a URL the database lacks,
+ * and whatever they lack is in the database (the rows with ids above the
+ * manifest's merged id), which seen_open() adds.
+ *
+ * Files: the manifest <db>-seen (text: format, merged id and hash, the
+ * runs with their sizes and checksums), replaced by rename(), and the runs
+ * <db>-seen.<generation>. They are derived data: anything missing, damaged
+ * (a checksum), ahead of the database or of another database is rebuilt
+ * from the url table. No fsync(): a process crash loses nothing the page
+ * cache holds, and what a power cut may tear the checksums catch.
  */
 #include "seen.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
-#include <sqlite3.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "store.h"
 #include "util.h"
 
-#define SEEN_FORMAT 1      /* user_version of the index file */
-#define SEEN_BLOOM_K 6     /* bits per hash */
-#define SEEN_MAX_PENDING_DEFAULT (2048 * 1024)
+#define SEEN_FORMAT 2      /* manifest format (1 was a SQLite file) */
+#define SEEN_FENCE 64      /* entries a fence block: 1 KiB, one pread */
+#define SEEN_IO 4096       /* entries a buffered read or write: 64 KiB */
+#define SEEN_MAX_RUNS 24
+#define SEEN_BLOOM_K 7     /* bits set per hash */
+#define SEEN_BLOOM_LOAD 24 /* bits per hash before the filter doubles */
+#define SEEN_BLOOM_MIN (256 << 10) /* bytes at first */
+#define SEEN_CACHE_MIN (16 << 10)  /* cache slots at first */
+#define SEEN_MAX_PENDING_DEFAULT (1024 * 1024)
 
 struct slot {
     int64_t hash; /* 0: empty (url_hash() never returns 0) */
@@ -59,27 +82,40 @@ struct pgen {
                        * hash order, which the merge thread walks */
 };
 
+/* A run file: n (hash, id) pairs in hash order. */
+struct run {
+    uint64_t gen;   /* the file is <path>.<gen> */
+    int fd;
+    size_t n;
+    uint64_t sum;   /* checksum of the pairs */
+    int64_t *fence; /* fence[b]: the hash of pair b * SEEN_FENCE */
+    int64_t last;   /* the largest hash */
+};
+
 struct seen {
     struct seen_opts o;
-    char *path; /* the index file */
-    char *db_path;
-    char *err;
+    char *path; /* the manifest */
+    char *err;  /* engine thread */
+    char *werr; /* whoever writes runs (see set_err()) */
 
     /* engine thread only */
-    sqlite3 *rdb; /* read connection for lookups */
-    sqlite3_stmt *probe;
+    struct store *store;
     uint64_t *bloom;
     uint64_t bloom_mask; /* 64-byte blocks - 1 */
+    size_t keys;         /* hashes known (all are in the filter) */
     struct slot *cache;
     unsigned cache_shift;
     struct pgen *active; /* being filled */
     struct pgen *handed; /* given to the merge thread, read-only */
     int64_t merged;      /* merged_id as of the last collect() */
 
-    /* the merge thread's connection: used by the engine thread only
-     * before the thread starts and after it ends */
-    sqlite3 *wdb;
-    sqlite3_stmt *ins, *upd;
+    /* The runs, oldest first: changed by the merge thread (by the engine
+     * thread before it starts and after it ends) under runs_lock, read by
+     * the engine under runs_lock. */
+    pthread_mutex_t runs_lock;
+    struct run *runs[SEEN_MAX_RUNS];
+    size_t n_runs;
+    uint64_t next_gen; /* merge thread */
 
     pthread_t tid;
     bool started;
@@ -89,15 +125,15 @@ struct seen {
     bool job_done;     /* lock: the last job is committed (or failed) */
     bool stop;         /* lock: the thread should end */
     char *merge_err;   /* lock: first failure of the merge thread */
-    int64_t merged_id; /* lock: ids up to this are in the file */
+    int64_t merged_id; /* lock: ids up to this are in the runs */
 };
 
 void
 seen_opts_default(struct seen_opts *o)
 {
-    o->bloom_bytes = (size_t)16 << 20;
+    o->bloom_bytes = (size_t)32 << 20;
     o->cache_slots = (size_t)1 << 19;
-    o->min_batch = (size_t)64 << 10;
+    o->min_batch = (size_t)256 << 10;
     o->max_pending = SEEN_MAX_PENDING_DEFAULT;
 }
 
@@ -259,238 +295,696 @@ cache_slot(struct seen *s, int64_t hash)
     return &s->cache[mix(hash) >> s->cache_shift];
 }
 
-/* --- the index file ---------------------------------------------------------- */
+/* --- run files ------------------------------------------------------------- */
+
+struct pair {
+    int64_t hash, id;
+};
+
+/* Errors: *dst is s->err for the engine thread's, s->werr for those of
+ * the code that writes runs (the merge thread's, or the engine's before
+ * the thread starts). */
+static void
+set_err(const struct seen *s, char **dst, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
-set_err(struct seen *s, const char *what, sqlite3 *db)
+set_err(const struct seen *s, char **dst, const char *fmt, ...)
 {
-    free(s->err);
-    s->err = xasprintf("%s: %s: %s", s->path, what,
-                       db ? sqlite3_errmsg(db) : "out of memory");
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    free(*dst);
+    *dst = xasprintf("%s: %s", s->path, msg);
+}
+
+static uint64_t
+sum_pair(uint64_t sum, const struct pair *p)
+{
+    sum ^= (uint64_t)p->hash + 0x9e3779b97f4a7c15ULL * (uint64_t)p->id;
+    return sum * 0x100000001b3ULL;
+}
+
+static char *
+run_path(const struct seen *s, uint64_t gen)
+{
+    return xasprintf("%s.%" PRIu64, s->path, gen);
+}
+
+static void
+run_free(struct run *r)
+{
+    if (r != NULL) {
+        if (r->fd >= 0)
+            close(r->fd);
+        free(r->fence);
+        free(r);
+    }
+}
+
+static void
+run_unlink(const struct seen *s, struct run *r)
+{
+    char *p = run_path(s, r->gen);
+
+    unlink(p);
+    free(p);
 }
 
 static int
-exec(sqlite3 *db, const char *sql)
+read_full(int fd, void *buf, size_t len, off_t off)
 {
-    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    char *b = buf;
+
+    while (len > 0) {
+        ssize_t k = pread(fd, b, len, off);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        b += k;
+        len -= (size_t)k;
+        off += k;
+    }
+    return 0;
 }
 
-static void
-remove_files(const char *path)
+static int
+write_full(int fd, const void *buf, size_t len)
 {
-    static const char *const sfx[] = {"", "-wal", "-shm"};
-    size_t i;
+    const char *b = buf;
 
-    for (i = 0; i < 3; i++) {
-        char *p = xasprintf("%s%s", path, sfx[i]);
+    while (len > 0) {
+        ssize_t k = write(fd, b, len);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        b += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Writing a run: pairs in hash order through a buffer. */
+struct run_writer {
+    struct run *r;
+    struct pair buf[SEEN_IO];
+    size_t nbuf;
+    size_t fence_cap;
+};
+
+static struct run_writer *
+writer_new(struct seen *s, uint64_t gen)
+{
+    struct run_writer *w = xcalloc(1, sizeof(*w));
+    char *p = run_path(s, gen);
+
+    w->r = xcalloc(1, sizeof(*w->r));
+    w->r->gen = gen;
+    w->r->fd = open(p, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    free(p);
+    if (w->r->fd < 0) {
+        set_err(s, &s->werr, "cannot create run %" PRIu64 ": %s", gen, strerror(errno));
+        run_free(w->r);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static int
+writer_flush(struct run_writer *w)
+{
+    int rc = write_full(w->r->fd, w->buf, w->nbuf * sizeof(*w->buf));
+
+    w->nbuf = 0;
+    return rc;
+}
+
+static int
+writer_put(struct run_writer *w, const struct pair *p)
+{
+    struct run *r = w->r;
+
+    if (r->n % SEEN_FENCE == 0) {
+        if (r->n / SEEN_FENCE == w->fence_cap) {
+            w->fence_cap = w->fence_cap ? 2 * w->fence_cap : 64;
+            r->fence = xrealloc(r->fence, w->fence_cap * sizeof(*r->fence));
+        }
+        r->fence[r->n / SEEN_FENCE] = p->hash;
+    }
+    r->sum = sum_pair(r->sum, p);
+    r->last = p->hash;
+    r->n++;
+    w->buf[w->nbuf++] = *p;
+    return w->nbuf == SEEN_IO ? writer_flush(w) : 0;
+}
+
+/* The finished run, or NULL (the file removed) on a write error. */
+static struct run *
+writer_end(struct seen *s, struct run_writer *w, bool ok)
+{
+    struct run *r = w->r;
+
+    if (ok && writer_flush(w) != 0) {
+        set_err(s, &s->werr, "cannot write run %" PRIu64 ": %s", r->gen,
+                strerror(errno));
+        ok = false;
+    }
+    free(w);
+    if (!ok) {
+        run_unlink(s, r);
+        run_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Reading a run from the start, a buffer at a time. */
+struct run_reader {
+    const struct run *r;
+    struct pair buf[SEEN_IO];
+    size_t at, nbuf, next; /* position in buf, pairs in buf, next pair */
+};
+
+/* The next pair, or NULL at the end; *err set on a read error. */
+static const struct pair *
+reader_next(struct run_reader *rd, bool *err)
+{
+    if (rd->at == rd->nbuf) {
+        size_t k = rd->r->n - rd->next;
+
+        if (k == 0)
+            return NULL;
+        if (k > SEEN_IO)
+            k = SEEN_IO;
+        if (read_full(rd->r->fd, rd->buf, k * sizeof(*rd->buf),
+                      (off_t)(rd->next * sizeof(*rd->buf))) != 0) {
+            *err = true;
+            return NULL;
+        }
+        rd->next += k;
+        rd->nbuf = k;
+        rd->at = 0;
+    }
+    return &rd->buf[rd->at++];
+}
+
+/* Look hash up in a run: 1 and *id, 0, or -1 on a read error. */
+static int
+run_find(const struct run *r, int64_t hash, int64_t *id)
+{
+    struct pair blk[SEEN_FENCE];
+    size_t lo = 0, hi, b, n;
+
+    if (r->n == 0 || hash < r->fence[0] || hash > r->last)
+        return 0;
+    hi = (r->n + SEEN_FENCE - 1) / SEEN_FENCE; /* fences */
+    while (hi - lo > 1) { /* the last fence <= hash */
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (r->fence[mid] <= hash)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    b = lo;
+    n = r->n - b * SEEN_FENCE;
+    if (n > SEEN_FENCE)
+        n = SEEN_FENCE;
+    if (read_full(r->fd, blk, n * sizeof(*blk),
+                  (off_t)(b * SEEN_FENCE * sizeof(*blk))) != 0)
+        return -1;
+    lo = 0;
+    hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (blk[mid].hash < hash)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < n && blk[lo].hash == hash) {
+        *id = blk[lo].id;
+        return 1;
+    }
+    return 0;
+}
+
+/* Merge runs a (older) and b into one new run. */
+static struct run *
+run_merge(struct seen *s, const struct run *a, const struct run *b)
+{
+    struct run_reader *ra = xcalloc(1, sizeof(*ra)),
+                      *rb = xcalloc(1, sizeof(*rb));
+    struct run_writer *w = writer_new(s, s->next_gen++);
+    const struct pair *pa, *pb;
+    bool err = false, ok = w != NULL;
+
+    ra->r = a;
+    rb->r = b;
+    pa = reader_next(ra, &err);
+    pb = reader_next(rb, &err);
+    while (ok && !err && (pa != NULL || pb != NULL)) {
+        if (pb == NULL || (pa != NULL && pa->hash <= pb->hash)) {
+            ok = writer_put(w, pa) == 0;
+            pa = reader_next(ra, &err);
+        } else {
+            ok = writer_put(w, pb) == 0;
+            pb = reader_next(rb, &err);
+        }
+    }
+    free(ra);
+    free(rb);
+    if (err)
+        set_err(s, &s->werr, "cannot read a run: %s", strerror(errno));
+    else if (!ok && w != NULL)
+        set_err(s, &s->werr, "cannot write run %" PRIu64 ": %s", w->r->gen,
+                strerror(errno));
+    return w != NULL ? writer_end(s, w, ok && !err) : NULL;
+}
+
+/* Replace the manifest: format, merged id and hash, the runs. */
+static int
+write_manifest(struct seen *s, struct run *const *runs, size_t n,
+               int64_t merged_id, int64_t merged_hash)
+{
+    char *tmp = xasprintf("%s.tmp", s->path);
+    FILE *f = fopen(tmp, "we");
+    size_t i;
+    int rc = -1;
+
+    if (f != NULL) {
+        fprintf(f, "crawltop-seen %d\nmerged %" PRId64 " %" PRId64
+                   "\nnext %" PRIu64 "\n",
+                SEEN_FORMAT, merged_id, merged_hash, s->next_gen);
+        for (i = 0; i < n; i++)
+            fprintf(f, "run %" PRIu64 " %zu %" PRIu64 "\n", runs[i]->gen,
+                    runs[i]->n, runs[i]->sum);
+        rc = ferror(f) ? -1 : 0;
+        if (fclose(f) != 0)
+            rc = -1;
+    }
+    if (f == NULL || rc != 0 || rename(tmp, s->path) != 0) {
+        set_err(s, &s->werr, "cannot write: %s", strerror(errno));
+        unlink(tmp);
+        rc = -1;
+    }
+    free(tmp);
+    return rc;
+}
+
+/* Add a batch as a run, merge runs while the newer is at least half the
+ * older (so sizes at least double towards the oldest), list them in the
+ * manifest, then publish the new list and remove the replaced files.
+ * Runs on the merge thread, or on the engine's before it starts. */
+static int
+add_run(struct seen *s, const struct pair *v, size_t n, int64_t merged_id,
+        int64_t merged_hash)
+{
+    struct run *list[SEEN_MAX_RUNS + 1], *gone[SEEN_MAX_RUNS + 1], *r;
+    struct run_writer *w = writer_new(s, s->next_gen++);
+    size_t i, k, n_gone = 0;
+    bool ok = w != NULL;
+
+    if (!ok)
+        return -1;
+    for (i = 0; i < n && ok; i++)
+        ok = writer_put(w, &v[i]) == 0;
+    if (!ok)
+        set_err(s, &s->werr, "cannot write run %" PRIu64 ": %s", w->r->gen,
+                strerror(errno));
+    r = writer_end(s, w, ok);
+    if (r == NULL)
+        return -1;
+    k = s->n_runs;
+    memcpy(list, s->runs, k * sizeof(*list));
+    list[k++] = r;
+    while (k >= 2 && (list[k - 1]->n * 2 >= list[k - 2]->n ||
+                      k > SEEN_MAX_RUNS)) {
+        struct run *m = run_merge(s, list[k - 2], list[k - 1]);
+
+        if (m == NULL)
+            goto fail;
+        gone[n_gone++] = list[k - 2];
+        gone[n_gone++] = list[k - 1];
+        list[k - 2] = m;
+        k--;
+    }
+    if (write_manifest(s, list, k, merged_id, merged_hash) != 0)
+        goto fail;
+    pthread_mutex_lock(&s->runs_lock);
+    memcpy(s->runs, list, k * sizeof(*list));
+    s->n_runs = k;
+    pthread_mutex_unlock(&s->runs_lock);
+    for (i = 0; i < n_gone; i++) {
+        run_unlink(s, gone[i]);
+        run_free(gone[i]);
+    }
+    return 0;
+fail:
+    /* the manifest still lists the old runs: drop the new files */
+    for (i = s->n_runs; i < k; i++) {
+        run_unlink(s, list[i]);
+        run_free(list[i]);
+    }
+    for (i = 0; i < n_gone; i++) {
+        bool listed = false;
+        size_t j;
+
+        for (j = 0; j < s->n_runs; j++)
+            listed |= s->runs[j] == gone[i];
+        if (!listed) { /* an intermediate merge result */
+            run_unlink(s, gone[i]);
+            run_free(gone[i]);
+        }
+    }
+    return -1;
+}
+
+static int
+cmp_pair(const void *a, const void *b)
+{
+    int64_t x = ((const struct pair *)a)->hash,
+            y = ((const struct pair *)b)->hash;
+
+    return x < y ? -1 : x > y;
+}
+
+/* Write a pending batch as a run. Its table is in hash order but for a
+ * few entries of each cluster: sorting the copy is nearly a single pass. */
+static int
+merge_batch(struct seen *s, const struct pgen *g)
+{
+    struct pair *v = xmalloc((g->n ? g->n : 1) * sizeof(*v));
+    size_t i, n = 0;
+    int rc;
+
+    for (i = 0; i < g->cap; i++)
+        if (g->pos[i] != 0) {
+            size_t k = g->pos[i] - 1;
+
+            v[n].hash = g->hash[k];
+            v[n++].id = g->lo + (int64_t)k;
+        }
+    qsort(v, n, sizeof(*v), cmp_pair);
+    rc = add_run(s, v, n, g->lo + (int64_t)g->n - 1, g->hash[g->n - 1]);
+    free(v);
+    return rc;
+}
+
+/* --- opening: the manifest checked against the database -------------------- */
+
+/* Remove the manifest, every run file and leftovers of the SQLite index
+ * of format 1. */
+static void
+remove_files(struct seen *s)
+{
+    static const char *const sfx[] = {"", ".tmp", "-wal", "-shm"};
+    char *dir = xasprintf("%s", s->path), *base = strrchr(dir, '/');
+    const char *name = base ? base + 1 : dir;
+    size_t i, len = strlen(name);
+    DIR *d;
+    struct dirent *de;
+
+    for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+        char *p = xasprintf("%s%s", s->path, sfx[i]);
 
         unlink(p);
         free(p);
     }
-}
+    if (base != NULL)
+        *base = '\0';
+    d = opendir(base != NULL ? (*dir ? dir : "/") : ".");
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        const char *t = de->d_name;
 
-static const char index_sql[] =
-    "CREATE TABLE IF NOT EXISTS seen ("
-    "  hash INTEGER PRIMARY KEY,"
-    "  id INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS state ("
-    "  merged_id INTEGER NOT NULL,"
-    "  merged_hash INTEGER NOT NULL);"
-    "INSERT INTO state SELECT 0, 0 WHERE NOT EXISTS (SELECT 1 FROM state);";
+        if (strncmp(t, name, len) == 0 && t[len] == '.' &&
+            strspn(t + len + 1, "0123456789") == strlen(t + len + 1) &&
+            t[len + 1] != '\0') {
+            char *p = base != NULL ? xasprintf("%s/%s", *dir ? dir : "", t)
+                                   : xasprintf("%s", t);
 
-static int
-open_index(struct seen *s)
-{
-    sqlite3_stmt *st = NULL;
-    int v = -1;
-
-    if (sqlite3_open_v2(s->path, &s->wdb,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                            SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_busy_timeout(s->wdb, 5000);
-    if (sqlite3_prepare_v2(s->wdb, "PRAGMA user_version", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (v != 0 && v != SEEN_FORMAT)
-        return -1;
-    /* The file is derived data, rebuilt after a power cut if need be:
-     * NORMAL keeps it consistent, and the batches are few and large. */
-    if (exec(s->wdb, "PRAGMA journal_mode=WAL") != 0 ||
-        exec(s->wdb, "PRAGMA synchronous=NORMAL") != 0 ||
-        /* a sorted pass needs little more than the path to one leaf */
-        exec(s->wdb, "PRAGMA cache_size=-4096") != 0 ||
-        exec(s->wdb, "PRAGMA temp_store=FILE") != 0 ||
-        exec(s->wdb, "PRAGMA wal_autocheckpoint=16384") != 0 ||
-        exec(s->wdb, "BEGIN") != 0 || exec(s->wdb, index_sql) != 0 ||
-        exec(s->wdb, "PRAGMA user_version=1") != 0 ||
-        exec(s->wdb, "COMMIT") != 0)
-        return -1;
-    return 0;
-}
-
-/* Read the file's merged id and hash; 0 on success. */
-static int
-read_state(struct seen *s, int64_t *id, int64_t *hash)
-{
-    sqlite3_stmt *st;
-    int rc = -1;
-
-    if (sqlite3_prepare_v2(s->wdb,
-                           "SELECT merged_id, merged_hash FROM state", -1,
-                           &st, NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        *hash = sqlite3_column_int64(st, 1);
-        rc = 0;
+            unlink(p);
+            free(p);
+        }
     }
-    sqlite3_finalize(st);
-    return rc;
+    if (d != NULL)
+        closedir(d);
+    free(dir);
 }
 
-/* Is the file's newest merged URL (id, hash) a row of the database
- * (attached as m)? 1: the file belongs to it and is not ahead of it;
- * 0: it does not; -1: error. */
-static int
-file_matches(struct seen *s, int64_t id, int64_t hash)
+static void
+drop_runs(struct seen *s)
 {
-    sqlite3_stmt *st;
-    int rc;
-
-    if (id == 0)
-        return 1;
-    if (sqlite3_prepare_v2(s->wdb, "SELECT hash FROM m.url WHERE id = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        rc = sqlite3_column_int64(st, 0) == hash;
-    else
-        rc = rc == SQLITE_DONE ? 0 : -1;
-    sqlite3_finalize(st);
-    return rc;
+    while (s->n_runs > 0)
+        run_free(s->runs[--s->n_runs]);
 }
 
-/* Merge every url row of the database the file lacks, in hash order (the
- * sort spills to temporary files, so memory stays bounded), and record
- * the newest. */
-static int
-catch_up(struct seen *s, int64_t merged_id)
+/* Open a listed run: read it whole once, checking its size and checksum,
+ * building its fences and filling the filter. */
+static struct run *
+run_load(struct seen *s, uint64_t gen, size_t n, uint64_t sum)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
+    struct run *r = xcalloc(1, sizeof(*r));
+    struct run_reader *rd;
+    const struct pair *p;
+    char *path = run_path(s, gen);
+    struct stat st;
+    bool err = false;
+    size_t i = 0;
+    int64_t prev = INT64_MIN;
 
-    if (exec(s->wdb, "BEGIN") != 0 ||
-        sqlite3_prepare_v2(s->wdb,
-                           "INSERT OR IGNORE INTO seen(hash, id)"
-                           " SELECT hash, id FROM m.url WHERE id > ?1"
-                           " ORDER BY hash",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto done;
-    sqlite3_bind_int64(st, 1, merged_id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto done;
-    if (exec(s->wdb,
-             "UPDATE state SET (merged_id, merged_hash) ="
-             " (SELECT id, hash FROM m.url ORDER BY id DESC LIMIT 1)"
-             " WHERE EXISTS (SELECT 1 FROM m.url)") != 0 ||
-        exec(s->wdb, "COMMIT") != 0)
-        goto done;
-    rc = 0;
-done:
-    sqlite3_finalize(st);
-    if (rc != 0)
-        sqlite3_exec(s->wdb, "ROLLBACK", NULL, NULL, NULL);
-    return rc;
+    r->gen = gen;
+    r->n = n;
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (r->fd < 0 || fstat(r->fd, &st) != 0 ||
+        (uint64_t)st.st_size != (uint64_t)n * sizeof(struct pair)) {
+        run_free(r);
+        return NULL;
+    }
+    r->fence = xmalloc(((n + SEEN_FENCE - 1) / SEEN_FENCE + 1) *
+                       sizeof(*r->fence));
+    rd = xcalloc(1, sizeof(*rd));
+    rd->r = r;
+    while ((p = reader_next(rd, &err)) != NULL) {
+        if (p->hash <= prev) /* out of order: damaged */
+            break;
+        prev = p->hash;
+        if (i % SEEN_FENCE == 0)
+            r->fence[i / SEEN_FENCE] = p->hash;
+        r->sum = sum_pair(r->sum, p);
+        i++;
+    }
+    free(rd);
+    r->last = prev;
+    if (err || i != n || r->sum != sum) {
+        run_free(r);
+        return NULL;
+    }
+    return r;
 }
 
-/* Open the file, check it belongs to the database, bring it up to date.
- * 1: done; 0: the file is not usable, start afresh; -1: error. */
+/* Load the manifest and its runs. 1: usable, *merged_id set; 0: not
+ * usable (missing, damaged, another database's, ahead of it); -1. */
 static int
-sync_index(struct seen *s)
+load_manifest(struct seen *s, int64_t *merged_id)
 {
-    sqlite3_stmt *st = NULL;
-    int64_t id = 0, hash = 0;
-    int ok;
+    FILE *f = fopen(s->path, "re");
+    char line[160];
+    int64_t id = -1, hash = 0;
+    int fmt = 0, ok = 1;
 
-    if (open_index(s) != 0 || read_state(s, &id, &hash) != 0)
+    if (f == NULL)
         return 0;
-    if (sqlite3_prepare_v2(s->wdb, "ATTACH ?1 AS m", -1, &st, NULL) !=
-        SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, s->db_path, -1, SQLITE_STATIC);
-    ok = sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_finalize(st);
-    if (!ok)
-        return -1;
-    ok = file_matches(s, id, hash);
-    if (ok == 1 && catch_up(s, id) != 0)
-        ok = -1;
-    if (exec(s->wdb, "DETACH m") != 0)
-        ok = -1;
+    if (fgets(line, sizeof(line), f) == NULL ||
+        sscanf(line, "crawltop-seen %d", &fmt) != 1 || fmt != SEEN_FORMAT ||
+        fgets(line, sizeof(line), f) == NULL ||
+        sscanf(line, "merged %" SCNd64 " %" SCNd64, &id, &hash) != 2 ||
+        fgets(line, sizeof(line), f) == NULL ||
+        sscanf(line, "next %" SCNu64, &s->next_gen) != 1 || id < 0)
+        ok = 0;
+    while (ok == 1 && fgets(line, sizeof(line), f) != NULL) {
+        uint64_t gen, sum;
+        size_t n;
+        struct run *r;
+
+        if (sscanf(line, "run %" SCNu64 " %zu %" SCNu64, &gen, &n, &sum) !=
+                3 ||
+            s->n_runs == SEEN_MAX_RUNS || gen >= s->next_gen ||
+            (r = run_load(s, gen, n, sum)) == NULL)
+            ok = 0;
+        else
+            s->runs[s->n_runs++] = r;
+    }
+    fclose(f);
+    if (ok == 1 && id > 0) {
+        int64_t h;
+        int rc = store_url_hash(s->store, id, &h);
+
+        if (rc < 0)
+            ok = -1;
+        else if (rc == 0 || h != hash)
+            ok = 0;
+    }
+    if (ok != 1)
+        drop_runs(s);
+    *merged_id = id;
     return ok;
 }
 
-static int
-fill_bloom(struct seen *s)
-{
-    sqlite3_stmt *st;
+/* Rows of the database the runs lack, added in batches as the engine
+ * would (before the merge thread starts). */
+struct catch_up {
+    struct seen *s;
+    struct pgen *g;
     int rc;
+};
 
-    if (sqlite3_prepare_v2(s->wdb, "SELECT hash FROM seen", -1, &st,
-                           NULL) != SQLITE_OK)
+static int
+catch_up_flush(struct catch_up *c)
+{
+    if (c->g->n > 0 && merge_batch(c->s, c->g) != 0)
         return -1;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        bloom_set(s, sqlite3_column_int64(st, 0));
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    pgen_free(c->g);
+    c->g = pgen_new(4096);
+    return 0;
+}
+
+static int
+catch_up_row(void *arg, int64_t id, int64_t hash)
+{
+    struct catch_up *c = arg;
+
+    if ((c->g->n > 0 && id != c->g->lo + (int64_t)c->g->n) ||
+        c->g->n >= c->s->o.min_batch) /* ids must be consecutive */
+        if (catch_up_flush(c) != 0) {
+            c->rc = -1;
+            return 1;
+        }
+    pgen_put(c->g, hash, id);
+    return 0;
+}
+
+/* The merged id and hash the manifest records (after seen_open()'s
+ * catch-up: every url row). */
+static int
+load_state(struct seen *s, int64_t *id, int64_t *hash)
+{
+    FILE *f = fopen(s->path, "re");
+    char line[160];
+    int rc = -1;
+
+    if (f != NULL) {
+        if (fgets(line, sizeof(line), f) != NULL &&
+            fgets(line, sizeof(line), f) != NULL &&
+            sscanf(line, "merged %" SCNd64 " %" SCNd64, id, hash) == 2)
+            rc = 0;
+        fclose(f);
+    }
+    if (rc != 0)
+        set_err(s, &s->err, "cannot read");
+    return rc;
+}
+
+/* --- filter and cache sizes ---------------------------------------------- */
+
+static size_t
+bloom_blocks(const struct seen *s)
+{
+    return (size_t)s->bloom_mask + 1;
+}
+
+static void
+bloom_add_pgen(struct seen *s, const struct pgen *g)
+{
+    size_t i;
+
+    for (i = 0; g != NULL && i < g->n; i++)
+        bloom_set(s, g->hash[i]);
+}
+
+/* A filter of `blocks` blocks holding every known hash: the runs (read
+ * under runs_lock, so none is replaced meanwhile), the batch being merged
+ * and the active one. On a read error the old filter stays (it holds them
+ * all too). */
+static void
+bloom_resize(struct seen *s, size_t blocks)
+{
+    uint64_t *old = s->bloom;
+    size_t old_blocks = s->bloom ? bloom_blocks(s) : 0, i;
+    bool err = false;
+
+    s->bloom = table_alloc(blocks * 64);
+    s->bloom_mask = blocks - 1;
+    pthread_mutex_lock(&s->runs_lock);
+    for (i = 0; i < s->n_runs && !err; i++) {
+        struct run_reader *rd = xcalloc(1, sizeof(*rd));
+        const struct pair *p;
+
+        rd->r = s->runs[i];
+        while ((p = reader_next(rd, &err)) != NULL)
+            bloom_set(s, p->hash);
+        free(rd);
+    }
+    pthread_mutex_unlock(&s->runs_lock);
+    bloom_add_pgen(s, s->handed);
+    bloom_add_pgen(s, s->active);
+    if (err && old != NULL) {
+        table_free(s->bloom, blocks * 64);
+        s->bloom = old;
+        s->bloom_mask = old_blocks - 1;
+        return;
+    }
+    table_free(old, old_blocks * 64);
+}
+
+/* Grow the filter and the cache with the number of hashes, so a small
+ * crawl keeps small tables: the filter doubles at SEEN_BLOOM_LOAD bits a
+ * hash up to o.bloom_bytes (then only its false positives grow), the cache
+ * doubles while it has fewer slots than hashes, up to o.cache_slots. */
+static void
+fit_tables(struct seen *s)
+{
+    size_t blocks = s->bloom ? bloom_blocks(s) : SEEN_BLOOM_MIN / 64,
+           slots = s->cache ? (size_t)1 << (64 - s->cache_shift)
+                            : SEEN_CACHE_MIN;
+    unsigned bits = 0;
+
+    while (blocks * 512 / SEEN_BLOOM_LOAD < s->keys &&
+           blocks * 2 * 64 <= s->o.bloom_bytes)
+        blocks *= 2;
+    while (blocks * 64 > s->o.bloom_bytes && blocks > 1)
+        blocks /= 2;
+    if (s->bloom == NULL || blocks != bloom_blocks(s))
+        bloom_resize(s, blocks);
+    if (s->cache != NULL && (slots >= s->keys || slots >= s->o.cache_slots))
+        return;
+    while (slots < s->keys && slots * 2 <= s->o.cache_slots)
+        slots *= 2;
+    if (slots > s->o.cache_slots)
+        slots = s->o.cache_slots;
+    while (bits < 1 || ((size_t)1 << bits) < slots)
+        bits++;
+    if (s->cache != NULL && (size_t)1 << bits ==
+                                (size_t)1 << (64 - s->cache_shift))
+        return;
+    if (s->cache != NULL)
+        table_free(s->cache,
+                   ((size_t)1 << (64 - s->cache_shift)) * sizeof(*s->cache));
+    s->cache = table_alloc(((size_t)1 << bits) * sizeof(*s->cache));
+    s->cache_shift = 64 - bits;
 }
 
 /* --- the merge thread ---------------------------------------------------- */
-
-/* Insert a batch in hash order, so each page of the index is read and
- * written once per batch, and record its newest id: one transaction. */
-static int
-merge_batch(struct seen *s, const struct pgen *g)
-{
-    size_t i, k, n = g->n;
-    int rc = -1;
-
-    /* the table's slots are in hash order but for the few entries of a
-     * cluster that moved a slot or two on (or wrapped around): enough for
-     * SQLite to find each one next to the last, with no sort and no copy */
-    if (exec(s->wdb, "BEGIN") != 0)
-        goto done;
-    for (i = 0; i < g->cap; i++) {
-        if (g->pos[i] == 0)
-            continue;
-        k = g->pos[i] - 1;
-        sqlite3_bind_int64(s->ins, 1, g->hash[k]);
-        sqlite3_bind_int64(s->ins, 2, g->lo + (int64_t)k);
-        if (sqlite3_step(s->ins) != SQLITE_DONE) {
-            sqlite3_reset(s->ins);
-            goto done;
-        }
-        sqlite3_reset(s->ins);
-    }
-    sqlite3_bind_int64(s->upd, 1, g->lo + (int64_t)n - 1);
-    sqlite3_bind_int64(s->upd, 2, g->hash[n - 1]);
-    if (sqlite3_step(s->upd) != SQLITE_DONE) {
-        sqlite3_reset(s->upd);
-        goto done;
-    }
-    sqlite3_reset(s->upd);
-    rc = exec(s->wdb, "COMMIT");
-done:
-    if (rc != 0)
-        sqlite3_exec(s->wdb, "ROLLBACK", NULL, NULL, NULL);
-    return rc;
-}
 
 static void *
 merge_main(void *arg)
@@ -509,8 +1003,7 @@ merge_main(void *arg)
         g = s->job;
         pthread_mutex_unlock(&s->lock);
         if (merge_batch(s, g) != 0)
-            err = xasprintf("%s: cannot write: %s", s->path,
-                            sqlite3_errmsg(s->wdb));
+            err = xasprintf("%s", s->werr ? s->werr : "cannot write");
         pthread_mutex_lock(&s->lock);
         s->job = NULL;
         s->job_done = true;
@@ -529,74 +1022,64 @@ merge_main(void *arg)
 /* --- the engine's side ---------------------------------------------------- */
 
 int
-seen_open(struct seen **out, const char *db_path, const struct seen_opts *o,
-          char **cause)
+seen_open(struct seen **out, const char *db_path, struct store *store,
+          const struct seen_opts *o, char **cause)
 {
     struct seen *s = xcalloc(1, sizeof(*s));
-    int64_t hash;
-    unsigned bits = 0;
-    size_t blocks;
+    int64_t merged = 0;
+    size_t i;
     int rc;
 
     *out = NULL;
     s->o = *o;
-    s->db_path = xasprintf("%s", db_path);
     s->path = xasprintf("%s-seen", db_path);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cond, NULL);
-    /* sizes: powers of two, at least one 64-byte block, two slots */
-    for (blocks = 1; blocks * 2 * 64 <= o->bloom_bytes; blocks *= 2)
-        ;
-    s->bloom = table_alloc(blocks * 64);
-    s->bloom_mask = (uint64_t)blocks - 1;
-    while (bits < 1 || ((size_t)1 << bits) < o->cache_slots)
-        bits++;
-    s->cache = table_alloc(((size_t)1 << bits) * sizeof(*s->cache));
-    s->cache_shift = 64 - bits;
     s->active = pgen_new(4096);
 
-    rc = sync_index(s);
-    if (rc == 0) { /* missing pieces, another crawl's or damaged: rebuild */
-        sqlite3_close(s->wdb);
-        s->wdb = NULL;
-        remove_files(s->path);
-        rc = sync_index(s);
+    s->store = store;
+    pthread_mutex_init(&s->runs_lock, NULL);
+    rc = load_manifest(s, &merged);
+    if (rc == 0) { /* rebuild from the database */
+        remove_files(s);
+        s->next_gen = 1;
+        merged = 0;
     }
-    if (rc != 1) {
-        set_err(s, "cannot build the seen-set index", s->wdb);
-        goto fail;
+    if (rc >= 0) {
+        struct catch_up c = {s, pgen_new(4096), 0};
+
+        if (store_scan_hashes(store, merged, catch_up_row, &c) != 0 &&
+            c.rc == 0) {
+            set_err(s, &s->werr, "cannot read the url table");
+            c.rc = -1;
+        }
+        if (c.rc == 0 && catch_up_flush(&c) != 0)
+            c.rc = -1;
+        if (c.rc == 0 && rc == 0 && s->n_runs == 0 &&
+            write_manifest(s, NULL, 0, 0, 0) != 0)
+            c.rc = -1;
+        pgen_free(c.g);
+        rc = c.rc;
+    } else {
+        set_err(s, &s->werr, "cannot read the url table");
     }
-    if (read_state(s, &s->merged_id, &hash) != 0 || fill_bloom(s) != 0) {
-        set_err(s, "cannot read", s->wdb);
-        goto fail;
-    }
-    if (sqlite3_prepare_v3(s->wdb,
-                           "INSERT OR IGNORE INTO seen(hash, id)"
-                           " VALUES (?1, ?2)",
-                           -1, SQLITE_PREPARE_PERSISTENT, &s->ins,
-                           NULL) != SQLITE_OK ||
-        sqlite3_prepare_v3(s->wdb,
-                           "UPDATE state SET merged_id = ?1,"
-                           " merged_hash = ?2",
-                           -1, SQLITE_PREPARE_PERSISTENT, &s->upd,
-                           NULL) != SQLITE_OK) {
-        set_err(s, "cannot prepare", s->wdb);
-        goto fail;
-    }
-    if (sqlite3_open_v2(s->path, &s->rdb,
-                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK ||
-        exec(s->rdb, "PRAGMA cache_size=-2048") != 0 ||
-        sqlite3_prepare_v3(s->rdb, "SELECT id FROM seen WHERE hash = ?1",
-                           -1, SQLITE_PREPARE_PERSISTENT, &s->probe,
-                           NULL) != SQLITE_OK) {
-        set_err(s, "cannot open", s->rdb);
-        goto fail;
-    }
-    sqlite3_busy_timeout(s->rdb, 5000);
-    if (pthread_create(&s->tid, NULL, merge_main, s) != 0) {
+    if (rc != 0) {
         free(s->err);
-        s->err = xasprintf("%s: cannot start the merge thread", s->path);
+        s->err = s->werr;
+        s->werr = NULL;
+        goto fail;
+    }
+    {
+        int64_t h;
+
+        if (load_state(s, &s->merged_id, &h) != 0)
+            goto fail;
+    }
+    for (i = 0; i < s->n_runs; i++)
+        s->keys += s->runs[i]->n;
+    fit_tables(s); /* and fills the filter */
+    if (pthread_create(&s->tid, NULL, merge_main, s) != 0) {
+        set_err(s, &s->err, "cannot start the merge thread");
         goto fail;
     }
     s->started = true;
@@ -618,12 +1101,14 @@ seen_prefetch(const struct seen *s, int64_t hash)
 
     __builtin_prefetch(&s->cache[mix(hash) >> s->cache_shift]);
     __builtin_prefetch(bloom_block(s, hash, &bits));
+    __builtin_prefetch(&s->active->pos[pgen_home(s->active, hash)]);
 }
 
 int
 seen_find(struct seen *s, int64_t hash, int64_t *id)
 {
     struct slot *c = cache_slot(s, hash);
+    size_t i;
     int rc;
 
     if (c->hash == hash) {
@@ -635,15 +1120,17 @@ seen_find(struct seen *s, int64_t hash, int64_t *id)
     if (pgen_get(s->active, hash, id) ||
         (s->handed != NULL && pgen_get(s->handed, hash, id)))
         goto hit;
-    sqlite3_bind_int64(s->probe, 1, hash);
-    rc = sqlite3_step(s->probe);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(s->probe, 0);
-    sqlite3_reset(s->probe);
-    if (rc == SQLITE_DONE)
+    rc = 0;
+    pthread_mutex_lock(&s->runs_lock);
+    /* oldest first: the oldest run is the largest (more than half of
+     * what is merged), so a known hash is most often found at once */
+    for (i = 0; i < s->n_runs && rc == 0; i++)
+        rc = run_find(s->runs[i], hash, id);
+    pthread_mutex_unlock(&s->runs_lock);
+    if (rc == 0)
         return 0; /* a false positive of the filter */
-    if (rc != SQLITE_ROW) {
-        set_err(s, "cannot read", s->rdb);
+    if (rc < 0) {
+        set_err(s, &s->err, "cannot read a run: %s", strerror(errno));
         return -1;
     }
 hit:
@@ -661,6 +1148,8 @@ seen_add(struct seen *s, int64_t hash, int64_t id)
     pgen_put(s->active, hash, id);
     c->hash = hash;
     c->id = id;
+    if (++s->keys > (size_t)(s->bloom_mask + 1) * 512 / SEEN_BLOOM_LOAD)
+        fit_tables(s);
 }
 
 /* Take back the batch the merge thread finished; wait for it first if
@@ -700,19 +1189,10 @@ hand_over(struct seen *s)
 int
 seen_committed(struct seen *s)
 {
-    /* A batch costs a pass over the index, about a read and a write of
-     * each of its pages, plus its own inserts: batches of a quarter of
-     * the index keep the passes to a few per doubling of the index. */
-    size_t batch = (size_t)(s->merged / 4);
-
-    if (batch > s->o.max_pending / 4 * 3)
-        batch = s->o.max_pending / 4 * 3;
-    if (batch < s->o.min_batch)
-        batch = s->o.min_batch;
     if (collect(s, s->handed != NULL &&
                        s->active->n >= s->o.max_pending) != 0)
         return -1;
-    if (s->handed == NULL && s->active->n >= batch)
+    if (s->handed == NULL && s->active->n >= s->o.min_batch)
         hand_over(s);
     return 0;
 }
@@ -757,26 +1237,20 @@ seen_free(struct seen *s, int merge_rest)
         pthread_mutex_unlock(&s->lock);
         pthread_join(s->tid, NULL);
     }
-    sqlite3_finalize(s->probe);
-    sqlite3_close(s->rdb);
-    sqlite3_finalize(s->ins);
-    sqlite3_finalize(s->upd);
-    if (s->wdb != NULL) {
-        /* leave no WAL behind: the file alone is the index */
-        sqlite3_exec(s->wdb, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
-                     NULL);
-        sqlite3_close(s->wdb);
-    }
+    drop_runs(s);
     pgen_free(s->active);
     pgen_free(s->handed);
-    table_free(s->bloom, (s->bloom_mask + 1) * 64);
-    table_free(s->cache, ((size_t)1 << (64 - s->cache_shift)) *
-                             sizeof(*s->cache));
+    if (s->bloom != NULL)
+        table_free(s->bloom, bloom_blocks(s) * 64);
+    if (s->cache != NULL)
+        table_free(s->cache, ((size_t)1 << (64 - s->cache_shift)) *
+                                 sizeof(*s->cache));
     free(s->merge_err);
     free(s->err);
+    free(s->werr);
     free(s->path);
-    free(s->db_path);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->runs_lock);
     pthread_cond_destroy(&s->cond);
     free(s);
 }

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 struct seen;
+struct store;
 
 struct seen_opts {
     size_t bloom_bytes;  /* Bloom filter size, a power of two */
@@ -44,7 +45,7 @@ void seen_opts_default(struct seen_opts *o);
 /* Open the index of the database at db_path (which exists and has the
  * url table), bring it up to date with every url row and fill the
  * filter. -1 with a one-line message in *cause (caller frees). */
-int seen_open(struct seen **out, const char *db_path,
+int seen_open(struct seen **out, const char *db_path, struct store *store,
               const struct seen_opts *o, char **cause);
 
 /* Start loading what seen_find(hash) reads first (a few finds ahead). */

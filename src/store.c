@@ -404,6 +404,44 @@ store_load_queued(struct store *s, int64_t after_id, size_t limit,
     return rc == SQLITE_DONE ? n : -1;
 }
 
+int
+store_scan_hashes(struct store *s, int64_t after_id, store_hash_fn *fn,
+                  void *arg)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, hash FROM url WHERE id > ?1"
+                           " ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, after_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(arg, sqlite3_column_int64(st, 0),
+               sqlite3_column_int64(st, 1)) != 0)
+            break;
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_url_hash(struct store *s, int64_t id, int64_t *hash)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db, "SELECT hash FROM url WHERE id = ?1", -1,
+                           &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *hash = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* One integer from a query with no parameters; -1 on error. */
 static int64_t
 query_int(struct store *s, const char *sql)

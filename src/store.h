@@ -66,6 +66,15 @@ typedef void store_url_fn(void *arg, int64_t id, const char *url,
 int store_load_queued(struct store *s, int64_t after_id, size_t limit,
                       store_url_fn *fn, void *arg);
 
+typedef int store_hash_fn(void *arg, int64_t id, int64_t hash);
+
+/* Call fn for every url row with id > after_id, in id order, until fn
+ * returns non-zero. 0, or -1 on a read error or if fn stopped it. */
+int store_scan_hashes(struct store *s, int64_t after_id, store_hash_fn *fn,
+                      void *arg);
+/* The hash of url row id: 1 (and *hash), 0 if there is none, -1. */
+int store_url_hash(struct store *s, int64_t id, int64_t *hash);
+
 /* What a database already holds, for --resume. */
 struct store_resume {
     int64_t max_id;   /* highest url id (discovery number) */

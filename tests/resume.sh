@@ -49,7 +49,7 @@ while [ $runs -lt 20 ]; do
             snapshot_counts counts$kills.txt
             check "integrity after kill $kills" ok "$(q "PRAGMA integrity_check")"
             # the seen-set index is derived data: lost, it is rebuilt
-            [ $kills -eq 2 ] && rm -f "$DB-seen" "$DB-seen-wal" "$DB-seen-shm"
+            [ $kills -eq 2 ] && rm -f "$DB-seen" "$DB-seen".*
             args="--resume --db $DB $OPTS $R"
             continue
         fi
@@ -70,9 +70,14 @@ check "final integrity" ok "$(q "PRAGMA integrity_check")"
 check "nothing left queued" 0 "$(q "SELECT count(*) FROM url WHERE state = 1")"
 check "no URL recorded twice across the kills" 0 \
     "$(q "SELECT count(*) - count(DISTINCT url) FROM url")"
+# its manifest: "merged ID HASH", then "run GEN PAIRS SUM" lines
 check "the seen-set index holds every URL after the last run" \
     "$(q "SELECT count(*) || ' ' || max(id) FROM url")" \
-    "$(sqlite3 "$DB-seen" "SELECT count(*) || ' ' || (SELECT merged_id FROM state) FROM seen")"
+    "$(awk '$1 == "run" { n += $3 } $1 == "merged" { id = $2 }
+            END { print n " " id }' "$DB-seen")"
+runs=$(awk '$1 == "run"' "$DB-seen" | wc -l)
+files=$(ls "$DB-seen".* | wc -l)
+check "every run file is listed in the manifest, and no other" "$runs" "$files"
 
 snapshot_counts final.txt
 again=0

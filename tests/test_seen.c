@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_seen.c - the seen-set: exact answers through the cache, the Bloom
- * filter, pending batches and the index file; the file brought up to date
- * or rebuilt whenever it does not match its database.
+ * filter, pending batches and the run files; the files brought up to date
+ * or rebuilt whenever they do not match their database.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
+#include <inttypes.h>
+#include <stdbool.h>
 
 #include "seen.h"
 #include "store.h"
@@ -95,7 +96,7 @@ open_seen(struct fx *x)
 {
     char *cause = NULL;
 
-    assert_int_equal(seen_open(&x->s, x->path, &x->o, &cause), 0);
+    assert_int_equal(seen_open(&x->s, x->path, x->st, &x->o, &cause), 0);
     assert_null(cause);
 }
 
@@ -147,30 +148,75 @@ check_exact(struct fx *x)
         assert_int_equal(seen_find(x->s, hash_of(i), &id), 0);
 }
 
-static int64_t
-index_int(struct fx *x, const char *sql)
-{
-    sqlite3 *db;
-    sqlite3_stmt *st;
-    int64_t v = -1;
+/* What the manifest says: merged id and hash, runs, pairs in them. */
+struct manifest {
+    int64_t merged_id, merged_hash;
+    int runs;
+    long long pairs;
+    unsigned long long gen[32];
+};
 
-    assert_int_equal(sqlite3_open(x->index, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return v;
+static void
+read_manifest(struct fx *x, struct manifest *m)
+{
+    FILE *f = fopen(x->index, "r");
+    char line[200];
+
+    memset(m, 0, sizeof(*m));
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof(line), f));
+    assert_string_equal(line, "crawltop-seen 2\n");
+    assert_non_null(fgets(line, sizeof(line), f));
+    assert_int_equal(sscanf(line, "merged %" SCNd64 " %" SCNd64,
+                            &m->merged_id, &m->merged_hash),
+                     2);
+    assert_non_null(fgets(line, sizeof(line), f));
+    while (fgets(line, sizeof(line), f) != NULL) {
+        unsigned long long n, sum;
+
+        assert_true(m->runs < 32);
+        assert_int_equal(sscanf(line, "run %llu %llu %llu", &m->gen[m->runs],
+                                &n, &sum),
+                         3);
+        m->runs++;
+        m->pairs += (long long)n;
+    }
+    fclose(f);
+}
+
+/* Replace the manifest's "merged" line. */
+static void
+set_merged(struct fx *x, int64_t id, int64_t hash)
+{
+    FILE *f = fopen(x->index, "r");
+    char buf[4096], *nl1, *nl2;
+    size_t n;
+
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    nl1 = strchr(buf, '\n');
+    assert_non_null(nl1);
+    nl2 = strchr(nl1 + 1, '\n');
+    assert_non_null(nl2);
+    f = fopen(x->index, "w");
+    assert_non_null(f);
+    fprintf(f, "%.*s\nmerged %lld %lld%s", (int)(nl1 - buf), buf,
+            (long long)id, (long long)hash, nl2);
+    fclose(f);
+}
+
+static bool
+exists(const char *path)
+{
+    return access(path, F_OK) == 0;
 }
 
 static void
-index_exec(struct fx *x, const char *sql)
+run_file(struct fx *x, unsigned long long gen, char *buf, size_t len)
 {
-    sqlite3 *db;
-
-    assert_int_equal(sqlite3_open(x->index, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    snprintf(buf, len, "%s.%llu", x->index, gen);
 }
 
 /* --- answers -------------------------------------------------------------- */
@@ -188,6 +234,34 @@ seen_knows_what_was_added_and_nothing_else(void **state)
     /* batches went to the index file while the crawl went on */
     assert_true(seen_merged(x->s) > 0);
     assert_true(seen_pending(x->s) <= 2 * x->o.max_pending);
+}
+
+/* Runs are merged as they come: a run is more than twice the next newer
+ * one, so 5000 URLs in batches of 100 or more make few runs, and every
+ * run file the manifest lists exists (and no other). */
+static void
+seen_keeps_few_runs(void **state)
+{
+    struct fx *x = *state;
+    struct manifest m;
+    char p[200];
+    int i;
+
+    open_seen(x);
+    add_urls(x, 5000);
+    close_seen(x, 1);
+    read_manifest(x, &m);
+    assert_true(m.merged_id == 5000);
+    assert_true(m.pairs == 5000);
+    assert_true(m.runs >= 1 && m.runs <= 7); /* log2(5000 / 100) + 1 */
+    for (i = 0; i < m.runs; i++) {
+        run_file(x, m.gen[i], p, sizeof(p));
+        assert_true(exists(p));
+    }
+    run_file(x, m.gen[m.runs - 1] + 1, p, sizeof(p));
+    assert_false(exists(p));
+    open_seen(x);
+    check_exact(x);
 }
 
 /* With a filter of one 64-byte block every question passes it: the
@@ -234,19 +308,15 @@ seen_free_merges_the_rest_into_the_file(void **state)
 {
     struct fx *x = *state;
 
+    struct manifest m;
+
     open_seen(x);
     add_urls(x, 1234);
     close_seen(x, 1);
-    assert_int_equal(index_int(x, "SELECT count(*) FROM seen"), 1234);
-    assert_int_equal(index_int(x, "SELECT merged_id FROM state"), 1234);
-    assert_int_equal(index_int(x, "SELECT id FROM seen WHERE hash = " "(SELECT hash FROM seen WHERE id = 77)"), 77);
-    /* no WAL left beside it */
-    {
-        char wal[160];
-
-        snprintf(wal, sizeof(wal), "%s-wal", x->index);
-        assert_true(access(wal, F_OK) != 0);
-    }
+    read_manifest(x, &m);
+    assert_true(m.pairs == 1234);
+    assert_true(m.merged_id == 1234);
+    assert_true(m.merged_hash == hash_of(1234));
     open_seen(x);
     assert_true(seen_merged(x->s) == 1234);
     assert_int_equal(seen_pending(x->s), 0);
@@ -259,6 +329,7 @@ static void
 seen_open_catches_up_with_the_database(void **state)
 {
     struct fx *x = *state;
+    struct manifest m;
     int64_t merged;
 
     x->o.min_batch = 1000000; /* nothing merged while running */
@@ -267,7 +338,9 @@ seen_open_catches_up_with_the_database(void **state)
     merged = seen_merged(x->s);
     close_seen(x, 0);
     assert_true(merged == 0);
-    assert_int_equal(index_int(x, "SELECT count(*) FROM seen"), 0);
+    read_manifest(x, &m);
+    assert_true(m.pairs == 0);
+    x->o.min_batch = 300;
     open_seen(x);
     assert_true(seen_merged(x->s) == 2000);
     check_exact(x);
@@ -288,7 +361,7 @@ seen_open_rebuilds_a_missing_file(void **state)
 }
 
 static void
-seen_open_rebuilds_a_damaged_file(void **state)
+seen_open_rebuilds_a_damaged_manifest(void **state)
 {
     struct fx *x = *state;
     FILE *f;
@@ -298,12 +371,35 @@ seen_open_rebuilds_a_damaged_file(void **state)
     close_seen(x, 1);
     f = fopen(x->index, "w");
     assert_non_null(f);
-    fputs("not a database at all, just some text long enough to look like "
-          "a header and then some more of it",
-          f);
+    fputs("not a manifest at all, just some text\n", f);
     fclose(f);
     open_seen(x);
     check_exact(x);
+}
+
+/* One pair of a run changed (a torn write): its checksum says so. */
+static void
+seen_open_rebuilds_after_a_damaged_run(void **state)
+{
+    struct fx *x = *state;
+    struct manifest m;
+    char p[200];
+    FILE *f;
+
+    open_seen(x);
+    add_urls(x, 1500);
+    close_seen(x, 1);
+    read_manifest(x, &m);
+    run_file(x, m.gen[0], p, sizeof(p));
+    f = fopen(p, "r+");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 16 * 10 + 8, SEEK_SET), 0); /* an id */
+    fputc(0x55, f);
+    fclose(f);
+    open_seen(x);
+    check_exact(x);
+    /* the damaged file is gone with the rest */
+    assert_false(exists(p));
 }
 
 /* The file says it merged more than the database holds: a power cut lost
@@ -316,15 +412,16 @@ seen_open_rebuilds_a_file_ahead_of_its_database(void **state)
     open_seen(x);
     add_urls(x, 800);
     close_seen(x, 1);
-    index_exec(x, "INSERT INTO seen VALUES (12345, 801);"
-                  "UPDATE state SET merged_id = 801, merged_hash = 12345");
+    set_merged(x, 801, 12345);
     open_seen(x);
-    {
-        int64_t id;
-
-        assert_int_equal(seen_find(x->s, 12345, &id), 0);
-    }
     check_exact(x);
+    {
+        struct manifest m;
+
+        close_seen(x, 1);
+        read_manifest(x, &m);
+        assert_true(m.merged_id == 800);
+    }
 }
 
 /* An index left by another crawl at the same path (its database was
@@ -337,11 +434,14 @@ seen_open_rebuilds_another_databases_file(void **state)
     open_seen(x);
     add_urls(x, 600);
     close_seen(x, 1);
-    index_exec(x, "UPDATE state SET merged_hash = merged_hash + 1");
+    {
+        struct manifest m;
+
+        read_manifest(x, &m);
+        set_merged(x, m.merged_id, m.merged_hash + 1);
+    }
     open_seen(x);
     check_exact(x);
-    assert_true(index_int(x, "SELECT merged_hash FROM state") ==
-                hash_of(600));
 }
 
 static void
@@ -353,7 +453,7 @@ seen_open_fails_naming_the_file_when_it_cannot_be_made(void **state)
 
     /* a directory where the index file should be */
     assert_int_equal(mkdir(x->index, 0700), 0);
-    assert_int_equal(seen_open(&s, x->path, &x->o, &cause), -1);
+    assert_int_equal(seen_open(&s, x->path, x->st, &x->o, &cause), -1);
     assert_null(s);
     assert_non_null(cause);
     assert_non_null(strstr(cause, x->index));
@@ -373,7 +473,9 @@ main(void)
         T(seen_free_merges_the_rest_into_the_file),
         T(seen_open_catches_up_with_the_database),
         T(seen_open_rebuilds_a_missing_file),
-        T(seen_open_rebuilds_a_damaged_file),
+        T(seen_open_rebuilds_a_damaged_manifest),
+        T(seen_open_rebuilds_after_a_damaged_run),
+        T(seen_keeps_few_runs),
         T(seen_open_rebuilds_a_file_ahead_of_its_database),
         T(seen_open_rebuilds_another_databases_file),
         T(seen_open_fails_naming_the_file_when_it_cannot_be_made),
