@@ -601,6 +601,17 @@ write_manifest(struct seen *s, struct run *const *runs, size_t n,
     return rc;
 }
 
+static bool
+run_listed(const struct seen *s, const struct run *r)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_runs; i++)
+        if (s->runs[i] == r)
+            return true;
+    return false;
+}
+
 /* Add a batch as a run, merge runs while the newer is at least half the
  * older (so sizes at least double towards the oldest), list them in the
  * manifest, then publish the new list and remove the replaced files.
@@ -650,20 +661,14 @@ add_run(struct seen *s, const struct pair *v, size_t n, int64_t merged_id,
     }
     return 0;
 fail:
-    /* the manifest still lists the old runs: drop the new files */
-    for (i = s->n_runs; i < k; i++) {
-        run_unlink(s, list[i]);
-        run_free(list[i]);
-    }
-    for (i = 0; i < n_gone; i++) {
-        bool listed = false;
-        size_t j;
+    /* the manifest still lists the old runs: drop every new file (the
+     * batch's run, merge results, intermediate ones among them) */
+    for (i = 0; i < k + n_gone; i++) {
+        struct run *x = i < k ? list[i] : gone[i - k];
 
-        for (j = 0; j < s->n_runs; j++)
-            listed |= s->runs[j] == gone[i];
-        if (!listed) { /* an intermediate merge result */
-            run_unlink(s, gone[i]);
-            run_free(gone[i]);
+        if (!run_listed(s, x)) {
+            run_unlink(s, x);
+            run_free(x);
         }
     }
     return -1;
@@ -683,10 +688,13 @@ cmp_pair(const void *a, const void *b)
 static int
 merge_batch(struct seen *s, const struct pgen *g)
 {
-    struct pair *v = xmalloc((g->n ? g->n : 1) * sizeof(*v));
+    struct pair *v;
     size_t i, n = 0;
     int rc;
 
+    if (g->n == 0)
+        return 0;
+    v = xmalloc(g->n * sizeof(*v));
     for (i = 0; i < g->cap; i++)
         if (g->pos[i] != 0) {
             size_t k = g->pos[i] - 1;
@@ -702,10 +710,22 @@ merge_batch(struct seen *s, const struct pgen *g)
 
 /* --- opening: the manifest checked against the database -------------------- */
 
-/* Remove the manifest, every run file and leftovers of the SQLite index
- * of format 1. */
+static bool
+gen_listed(const struct seen *s, uint64_t gen)
+{
+    size_t i;
+
+    for (i = 0; i < s->n_runs; i++)
+        if (s->runs[i]->gen == gen)
+            return true;
+    return false;
+}
+
+/* Remove the run files the list does not name (left by a crash between a
+ * run and its manifest, or by a rebuild), and with `all` the manifest and
+ * the leftovers of the SQLite index of format 1 too. */
 static void
-remove_files(struct seen *s)
+remove_files(struct seen *s, bool all)
 {
     static const char *const sfx[] = {"", ".tmp", "-wal", "-shm"};
     char *dir = xasprintf("%s", s->path), *base = strrchr(dir, '/');
@@ -714,7 +734,7 @@ remove_files(struct seen *s)
     DIR *d;
     struct dirent *de;
 
-    for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+    for (i = all ? 0 : 1; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
         char *p = xasprintf("%s%s", s->path, sfx[i]);
 
         unlink(p);
@@ -728,7 +748,8 @@ remove_files(struct seen *s)
 
         if (strncmp(t, name, len) == 0 && t[len] == '.' &&
             strspn(t + len + 1, "0123456789") == strlen(t + len + 1) &&
-            t[len + 1] != '\0') {
+            t[len + 1] != '\0' &&
+            !gen_listed(s, strtoull(t + len + 1, NULL, 10))) {
             char *p = base != NULL ? xasprintf("%s/%s", *dir ? dir : "", t)
                                    : xasprintf("%s", t);
 
@@ -1040,8 +1061,9 @@ seen_open(struct seen **out, const char *db_path, struct store *store,
     s->store = store;
     pthread_mutex_init(&s->runs_lock, NULL);
     rc = load_manifest(s, &merged);
+    if (rc >= 0)
+        remove_files(s, rc == 0);
     if (rc == 0) { /* rebuild from the database */
-        remove_files(s);
         s->next_gen = 1;
         merged = 0;
     }

@@ -260,7 +260,11 @@ seen_keeps_few_runs(void **state)
     }
     run_file(x, m.gen[m.runs - 1] + 1, p, sizeof(p));
     assert_false(exists(p));
+    /* a run written but not listed when the process died: removed */
+    run_file(x, 999, p, sizeof(p));
+    fclose(fopen(p, "w"));
     open_seen(x);
+    assert_false(exists(p));
     check_exact(x);
 }
 
