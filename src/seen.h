@@ -3,22 +3,24 @@
  * seen.h - the seen-set: for the 63-bit hash of a URL, is it known, and
  * under which url id (the rowid of its row in the crawl database)?
  *
- * Exact, in bounded memory, at any number of URLs. A fixed-size Bloom
- * filter and a direct-mapped cache of recent hashes answer nearly every
- * question without a disk read; the full set lives in an index file beside
- * the database (path + "-seen", a SQLite table keyed by hash) that a merge
- * thread extends in sorted batches, so the crawl never pays for random
- * inserts into a large B-tree. Hashes not merged yet wait in memory (at
- * most 2 x SEEN_MAX_PENDING of them).
+ * Exact, in bounded memory, at any number of URLs. A Bloom filter (at
+ * most o.bloom_bytes) and a direct-mapped cache of recent hashes answer
+ * nearly every question without a disk read; the full set lives in sorted
+ * run files beside the database (path + "-seen.N", listed in the manifest
+ * path + "-seen") that a merge thread writes and merges sequentially, so
+ * the crawl never pays for random inserts into a large B-tree. Hashes not
+ * written yet wait in memory (a batch being written, and up to
+ * o.max_pending more).
  *
- * The index file holds nothing of its own: it is derived from the url
- * table, records which url id it has merged up to (and that row's hash, to
- * recognise its database), and is rebuilt by seen_open() when it is
- * missing, damaged, ahead of the database (a power cut lost the last
- * commits) or belongs to another file.
+ * The files hold nothing of their own: they are derived from the url
+ * table, the manifest records which url id they hold up to (and that
+ * row's hash, to recognise its database), and seen_open() rebuilds them
+ * when they are missing, damaged, ahead of the database (a power cut lost
+ * the last commits) or belong to another file.
  *
  * Thread: the engine thread calls everything; seen.c runs its own merge
- * thread, which touches only the index file and the batch handed to it.
+ * thread, which touches only the run files, the manifest and the batch
+ * handed to it.
  */
 #ifndef CRAWLTOP_SEEN_H
 #define CRAWLTOP_SEEN_H
@@ -30,19 +32,19 @@ struct seen;
 struct store;
 
 struct seen_opts {
-    size_t bloom_bytes;  /* Bloom filter size, a power of two */
-    size_t cache_slots;  /* direct-mapped cache entries, a power of two */
+    size_t bloom_bytes;  /* largest Bloom filter, a power of two */
+    size_t cache_slots;  /* most direct-mapped cache entries, ditto */
     size_t min_batch;    /* hand hashes to the merge thread from this many */
     size_t max_pending;  /* wait for the merge thread beyond this many */
 };
 
-/* The defaults: 16 MiB of Bloom filter (0.3 % false positives at ten
- * million URLs, then slowly more disk reads, never a wrong answer), 512 Ki
- * cache entries, batches of an eighth of the index, 64 Ki to 768 Ki
- * hashes, and at most 1 Mi waiting while one is merged. */
+/* The defaults: a Bloom filter growing to 32 MiB (24 bits a hash up to
+ * eleven million URLs; past that more false positives, so more disk reads,
+ * never a wrong answer), a cache growing to 512 Ki entries, batches of
+ * 256 Ki hashes, and at most 1 Mi waiting while one is written. */
 void seen_opts_default(struct seen_opts *o);
 
-/* Open the index of the database at db_path (which exists and has the
+/* Open the seen-set of the database at db_path (which exists and has the
  * url table), bring it up to date with every url row and fill the
  * filter. -1 with a one-line message in *cause (caller frees). */
 int seen_open(struct seen **out, const char *db_path, struct store *store,

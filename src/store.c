@@ -164,8 +164,9 @@ create_new(const char *path, char **cause)
     db = NULL;
     {
         /* a -wal or -shm without its database is an orphan of a deleted
-         * crawl: SQLite would replay its frames into the new file (and a
-         * -seen index would be found not to match, then rebuilt) */
+         * crawl: SQLite would replay its frames into the new file (and the
+         * seen-set's manifest would be found not to match, then rebuilt
+         * with its runs) */
         static const char *const sfx[] = {"-wal", "-shm", "-seen",
                                           "-seen-wal", "-seen-shm"};
         size_t i;
@@ -191,8 +192,8 @@ done:
 }
 
 /* Before SQLite's first use: no memory statistics. They take one global
- * mutex around every allocation, which the engine thread and the seen-set
- * merge thread (seen.c), each on its own connection, then fight over. */
+ * mutex around every allocation, which the engine thread then takes a
+ * few hundred thousand times a second. */
 static void
 sqlite_setup(void)
 {
