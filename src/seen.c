@@ -949,11 +949,21 @@ bloom_resize(struct seen *s, size_t blocks)
     pthread_mutex_lock(&s->runs_lock);
     for (i = 0; i < s->n_runs && !err; i++) {
         struct run_reader *rd = xcalloc(1, sizeof(*rd));
-        const struct pair *p;
+        size_t j;
 
         rd->r = s->runs[i];
-        while ((p = reader_next(rd, &err)) != NULL)
-            bloom_set(s, p->hash);
+        /* a buffer at a time, loading each block a few pairs ahead */
+        while (!err && reader_next(rd, &err) != NULL) {
+            for (j = rd->at - 1; j < rd->nbuf; j++) {
+                uint64_t bits;
+
+                if (j + 8 < rd->nbuf)
+                    __builtin_prefetch(
+                        bloom_block(s, rd->buf[j + 8].hash, &bits));
+                bloom_set(s, rd->buf[j].hash);
+            }
+            rd->at = rd->nbuf;
+        }
         free(rd);
     }
     pthread_mutex_unlock(&s->runs_lock);
