@@ -1073,8 +1073,11 @@ finish_job(struct engine *e, struct fetch_job *job)
         known = seen_find(e->seen, l->hash, &dst);
 
         if (known < 0) {
-            free(e->store_error);
-            e->store_error = xstrdup(seen_errmsg(e->seen));
+            if (e->store_error == NULL) {
+                e->store_error = xstrdup(seen_errmsg(e->seen));
+                engine_log(e, "database error: %s; stopping",
+                           e->store_error);
+            }
             rc = -1;
             break;
         }
@@ -1096,9 +1099,11 @@ finish_job(struct engine *e, struct fetch_job *job)
             }
             if (discover(e, l->hash, url, depth, job->id,
                          queue || dh ? URL_STATE_QUEUED : URL_STATE_OUT,
-                         &dst) != 0)
+                         &dst) != 0) {
                 rc = -1;
-            else if (dh != NULL)
+                break; /* no row: no link to it */
+            }
+            if (dh != NULL)
                 record_robots_skip(e, dh, dst);
             else if (queue)
                 enqueue(e, key, url, dst, job->id, depth);

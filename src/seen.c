@@ -107,7 +107,6 @@ struct seen {
     unsigned cache_shift;
     struct pgen *active; /* being filled */
     struct pgen *handed; /* given to the merge thread, read-only */
-    int64_t merged;      /* merged_id as of the last collect() */
 
     /* The runs, oldest first: changed by the merge thread (by the engine
      * thread before it starts and after it ends) under runs_lock, read by
@@ -364,8 +363,11 @@ read_full(int fd, void *buf, size_t len, off_t off)
 
         if (k < 0 && errno == EINTR)
             continue;
-        if (k <= 0)
+        if (k <= 0) {
+            if (k == 0)
+                errno = EIO; /* shorter than its manifest says */
             return -1;
+        }
         b += k;
         len -= (size_t)k;
         off += k;
@@ -588,6 +590,7 @@ write_manifest(struct seen *s, struct run *const *runs, size_t n,
         for (i = 0; i < n; i++)
             fprintf(f, "run %" PRIu64 " %zu %" PRIu64 "\n", runs[i]->gen,
                     runs[i]->n, runs[i]->sum);
+        fprintf(f, "end %zu\n", n); /* a cut file lacks it */
         rc = ferror(f) ? -1 : 0;
         if (fclose(f) != 0)
             rc = -1;
@@ -620,7 +623,7 @@ static int
 add_run(struct seen *s, const struct pair *v, size_t n, int64_t merged_id,
         int64_t merged_hash)
 {
-    struct run *list[SEEN_MAX_RUNS + 1], *gone[SEEN_MAX_RUNS + 1], *r;
+    struct run *list[SEEN_MAX_RUNS + 1], *gone[2 * SEEN_MAX_RUNS + 2], *r;
     struct run_writer *w = writer_new(s, s->next_gen++);
     size_t i, k, n_gone = 0;
     bool ok = w != NULL;
@@ -797,7 +800,7 @@ run_load(struct seen *s, uint64_t gen, size_t n, uint64_t sum)
     rd = xcalloc(1, sizeof(*rd));
     rd->r = r;
     while ((p = reader_next(rd, &err)) != NULL) {
-        if (p->hash <= prev) /* out of order: damaged */
+        if (p->hash < prev) /* out of order: damaged */
             break;
         prev = p->hash;
         if (i % SEEN_FENCE == 0)
@@ -823,6 +826,7 @@ load_manifest(struct seen *s, int64_t *merged_id)
     char line[160];
     int64_t id = -1, hash = 0;
     int fmt = 0, ok = 1;
+    bool ended = false;
 
     if (f == NULL)
         return 0;
@@ -833,19 +837,27 @@ load_manifest(struct seen *s, int64_t *merged_id)
         fgets(line, sizeof(line), f) == NULL ||
         sscanf(line, "next %" SCNu64, &s->next_gen) != 1 || id < 0)
         ok = 0;
-    while (ok == 1 && fgets(line, sizeof(line), f) != NULL) {
+    while (ok == 1 && !ended && fgets(line, sizeof(line), f) != NULL) {
         uint64_t gen, sum;
         size_t n;
         struct run *r;
 
-        if (sscanf(line, "run %" SCNu64 " %zu %" SCNu64, &gen, &n, &sum) !=
-                3 ||
-            s->n_runs == SEEN_MAX_RUNS || gen >= s->next_gen ||
-            (r = run_load(s, gen, n, sum)) == NULL)
+        if (sscanf(line, "end %zu", &n) == 1) {
+            ended = n == s->n_runs;
+            if (!ended)
+                ok = 0;
+        } else if (sscanf(line, "run %" SCNu64 " %zu %" SCNu64, &gen, &n,
+                          &sum) != 3 ||
+                   s->n_runs == SEEN_MAX_RUNS || gen >= s->next_gen ||
+                   n > ((size_t)1 << 40) || /* a damaged count */
+                   (r = run_load(s, gen, n, sum)) == NULL) {
             ok = 0;
-        else
+        } else {
             s->runs[s->n_runs++] = r;
+        }
     }
+    if (ok == 1 && (!ended || ferror(f))) /* cut short */
+        ok = 0;
     fclose(f);
     if (ok == 1 && id > 0) {
         int64_t h;
@@ -862,21 +874,27 @@ load_manifest(struct seen *s, int64_t *merged_id)
     return ok;
 }
 
-/* Rows of the database the runs lack, added in batches as the engine
- * would (before the merge thread starts). */
+/* Rows of the database the runs lack, written as runs of min_batch
+ * pairs (before the merge thread starts). */
 struct catch_up {
     struct seen *s;
-    struct pgen *g;
+    struct pair *v;
+    size_t n;
     int rc;
 };
 
 static int
 catch_up_flush(struct catch_up *c)
 {
-    if (c->g->n > 0 && merge_batch(c->s, c->g) != 0)
+    struct pair last;
+
+    if (c->n == 0)
+        return 0;
+    last = c->v[c->n - 1]; /* the newest row: ids come in order */
+    qsort(c->v, c->n, sizeof(*c->v), cmp_pair);
+    if (add_run(c->s, c->v, c->n, last.id, last.hash) != 0)
         return -1;
-    pgen_free(c->g);
-    c->g = pgen_new(4096);
+    c->n = 0;
     return 0;
 }
 
@@ -885,13 +903,12 @@ catch_up_row(void *arg, int64_t id, int64_t hash)
 {
     struct catch_up *c = arg;
 
-    if ((c->g->n > 0 && id != c->g->lo + (int64_t)c->g->n) ||
-        c->g->n >= c->s->o.min_batch) /* ids must be consecutive */
-        if (catch_up_flush(c) != 0) {
-            c->rc = -1;
-            return 1;
-        }
-    pgen_put(c->g, hash, id);
+    if (c->n == c->s->o.min_batch && catch_up_flush(c) != 0) {
+        c->rc = -1;
+        return 1;
+    }
+    c->v[c->n].hash = hash;
+    c->v[c->n++].id = id;
     return 0;
 }
 
@@ -937,7 +954,7 @@ bloom_add_pgen(struct seen *s, const struct pgen *g)
  * under runs_lock, so none is replaced meanwhile), the batch being merged
  * and the active one. On a read error the old filter stays (it holds them
  * all too). */
-static void
+static int
 bloom_resize(struct seen *s, size_t blocks)
 {
     uint64_t *old = s->bloom;
@@ -969,20 +986,21 @@ bloom_resize(struct seen *s, size_t blocks)
     pthread_mutex_unlock(&s->runs_lock);
     bloom_add_pgen(s, s->handed);
     bloom_add_pgen(s, s->active);
-    if (err && old != NULL) {
+    if (err) {
         table_free(s->bloom, blocks * 64);
         s->bloom = old;
         s->bloom_mask = old_blocks - 1;
-        return;
+        return -1;
     }
     table_free(old, old_blocks * 64);
+    return 0;
 }
 
 /* Grow the filter and the cache with the number of hashes, so a small
  * crawl keeps small tables: the filter doubles at SEEN_BLOOM_LOAD bits a
  * hash up to o.bloom_bytes (then only its false positives grow), the cache
  * doubles while it has fewer slots than hashes, up to o.cache_slots. */
-static void
+static int
 fit_tables(struct seen *s)
 {
     size_t blocks = s->bloom ? bloom_blocks(s) : SEEN_BLOOM_MIN / 64,
@@ -995,10 +1013,14 @@ fit_tables(struct seen *s)
         blocks *= 2;
     while (blocks * 64 > s->o.bloom_bytes && blocks > 1)
         blocks /= 2;
-    if (s->bloom == NULL || blocks != bloom_blocks(s))
-        bloom_resize(s, blocks);
+    if ((s->bloom == NULL || blocks != bloom_blocks(s)) &&
+        bloom_resize(s, blocks) != 0) {
+        if (s->bloom == NULL)
+            return -1;
+        s->o.bloom_bytes = bloom_blocks(s) * 64; /* stay at this size */
+    }
     if (s->cache != NULL && (slots >= s->keys || slots >= s->o.cache_slots))
-        return;
+        return 0;
     while (slots < s->keys && slots * 2 <= s->o.cache_slots)
         slots *= 2;
     if (slots > s->o.cache_slots)
@@ -1007,12 +1029,13 @@ fit_tables(struct seen *s)
         bits++;
     if (s->cache != NULL && (size_t)1 << bits ==
                                 (size_t)1 << (64 - s->cache_shift))
-        return;
+        return 0;
     if (s->cache != NULL)
         table_free(s->cache,
                    ((size_t)1 << (64 - s->cache_shift)) * sizeof(*s->cache));
     s->cache = table_alloc(((size_t)1 << bits) * sizeof(*s->cache));
     s->cache_shift = 64 - bits;
+    return 0;
 }
 
 /* --- the merge thread ---------------------------------------------------- */
@@ -1070,6 +1093,7 @@ seen_open(struct seen **out, const char *db_path, struct store *store,
 
     s->store = store;
     pthread_mutex_init(&s->runs_lock, NULL);
+    /* one process at a time: store_open() holds the database's lock */
     rc = load_manifest(s, &merged);
     if (rc >= 0)
         remove_files(s, rc == 0);
@@ -1078,7 +1102,7 @@ seen_open(struct seen **out, const char *db_path, struct store *store,
         merged = 0;
     }
     if (rc >= 0) {
-        struct catch_up c = {s, pgen_new(4096), 0};
+        struct catch_up c = {s, xmalloc(o->min_batch * sizeof(*c.v)), 0, 0};
 
         if (store_scan_hashes(store, merged, catch_up_row, &c) != 0 &&
             c.rc == 0) {
@@ -1090,7 +1114,7 @@ seen_open(struct seen **out, const char *db_path, struct store *store,
         if (c.rc == 0 && rc == 0 && s->n_runs == 0 &&
             write_manifest(s, NULL, 0, 0, 0) != 0)
             c.rc = -1;
-        pgen_free(c.g);
+        free(c.v);
         rc = c.rc;
     } else {
         set_err(s, &s->werr, "cannot read the url table");
@@ -1109,13 +1133,15 @@ seen_open(struct seen **out, const char *db_path, struct store *store,
     }
     for (i = 0; i < s->n_runs; i++)
         s->keys += s->runs[i]->n;
-    fit_tables(s); /* and fills the filter */
+    if (fit_tables(s) != 0) { /* and fills the filter */
+        set_err(s, &s->err, "cannot read a run: %s", strerror(errno));
+        goto fail;
+    }
     if (pthread_create(&s->tid, NULL, merge_main, s) != 0) {
         set_err(s, &s->err, "cannot start the merge thread");
         goto fail;
     }
     s->started = true;
-    s->merged = s->merged_id;
     *out = s;
     return 0;
 
@@ -1192,15 +1218,16 @@ collect(struct seen *s, bool wait)
     bool done;
 
     pthread_mutex_lock(&s->lock);
-    while (wait && s->handed != NULL && !s->job_done)
+    while (wait && s->job != NULL) /* being written */
         pthread_cond_wait(&s->cond, &s->lock);
     done = s->job_done;
     s->job_done = false;
-    s->merged = s->merged_id;
     if (s->merge_err != NULL && s->err == NULL)
         s->err = xasprintf("%s", s->merge_err);
     pthread_mutex_unlock(&s->lock);
-    if (done) {
+    /* a batch the thread failed to write stays, for lookups (the crawl
+     * stops; the next start adds its rows from the database) */
+    if (done && s->err == NULL) {
         pgen_free(s->handed);
         s->handed = NULL;
     }

@@ -14,10 +14,12 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "store_views.h"
@@ -102,6 +104,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 };
 
 struct store {
+    int lock_fd; /* <path>-lock, flock()ed: one crawltop writes a file */
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     bool in_tx;
@@ -211,6 +214,28 @@ store_open(struct store **out, const char *path, char **cause)
 
     *out = NULL;
     pthread_once(&once, sqlite_setup);
+    s->lock_fd = -1;
+    {
+        /* A second crawltop on the same file would wait for SQLite's
+         * write lock, then fail; and it would rewrite the seen-set's
+         * files under the first. Readers (sqlite3) take no such lock. */
+        char *lp = xasprintf("%s-lock", path);
+        int err = 0;
+
+        s->lock_fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX | LOCK_NB) != 0)
+            err = errno;
+        if (err != 0) {
+            *cause = s->lock_fd >= 0 && err == EWOULDBLOCK
+                         ? xasprintf("%s: in use by another crawltop", path)
+                         : xasprintf("%s: cannot lock %s: %s", path, lp,
+                                     strerror(err));
+            free(lp);
+            store_free(s);
+            return -1;
+        }
+        free(lp);
+    }
     if (access(path, F_OK) != 0 && create_new(path, cause) != 0) {
         store_free(s);
         return -1;
@@ -285,6 +310,8 @@ store_free(struct store *s)
         sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     }
     sqlite3_close(s->db);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* releases the lock, after the last write */
     free(s);
 }
 

@@ -76,7 +76,7 @@ check "the seen-set index holds every URL after the last run" \
     "$(awk '$1 == "run" { n += $3 } $1 == "merged" { id = $2 }
             END { print n " " id }' "$DB-seen")"
 runs=$(awk '$1 == "run"' "$DB-seen" | wc -l)
-files=$(ls "$DB-seen".* | wc -l)
+files=$(ls "$DB-seen".* | grep -c '\.[0-9][0-9]*$')
 check "every run file is listed in the manifest, and no other" "$runs" "$files"
 
 snapshot_counts final.txt
@@ -95,6 +95,12 @@ DB=$T/int.db
 "$CRAWLTOP" $OPTS --db "$DB" $R $SEEDS >int1.json 2>&1 &
 cpid=$!
 sleep 0.5
+# a second crawl on the same file is refused while the first runs
+"$CRAWLTOP" --resume --db "$DB" --quiet >/dev/null 2>second.err
+check "a second crawltop on a database in use exits 2" 2 $?
+grep -q "in use by another crawltop" second.err &&
+    ok "and says the database is in use" ||
+    not_ok "second crawl said: $(cat second.err)"
 kill -INT "$cpid"
 wait "$cpid"
 check "SIGINT stop exits 130" 130 $?

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 #include <inttypes.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 
 #include "seen.h"
@@ -174,6 +175,8 @@ read_manifest(struct fx *x, struct manifest *m)
     while (fgets(line, sizeof(line), f) != NULL) {
         unsigned long long n, sum;
 
+        if (strncmp(line, "end ", 4) == 0)
+            break;
         assert_true(m->runs < 32);
         assert_int_equal(sscanf(line, "run %llu %llu %llu", &m->gen[m->runs],
                                 &n, &sum),
@@ -302,6 +305,72 @@ seen_bounds_pending_hashes(void **state)
     /* at most a full batch being merged plus a full one waiting, and the
      * last commit's (add_urls commits every 37) */
     assert_true(most <= 2 * (50 + 37));
+    check_exact(x);
+}
+
+/* The filter grows (from 256 KiB, at 24 bits a hash) several times while
+ * batches are being written: every hash stays known. */
+static void
+seen_stays_exact_while_the_filter_grows(void **state)
+{
+    struct fx *x = *state;
+
+    x->o = (struct seen_opts){0};
+    seen_opts_default(&x->o);
+    x->o.min_batch = 5000;
+    x->o.max_pending = 20000;
+    open_seen(x);
+    add_urls(x, 300000);
+    check_exact(x);
+}
+
+/* The merge thread cannot write (a directory where its next run file
+ * goes): the engine is told, and the batch it failed to write still
+ * answers, so nothing added is ever "not known". */
+static void
+seen_keeps_answering_when_a_run_cannot_be_written(void **state)
+{
+    struct fx *x = *state;
+    char p[200];
+    int64_t i, id;
+    int failed = 0;
+    char url[64];
+
+    open_seen(x);
+    add_urls(x, 300); /* runs 1..: the next one is known from the files */
+    for (i = 1; i < 100; i++) {
+        snprintf(p, sizeof(p), "%s.%lld", x->index, (long long)i);
+        if (!exists(p))
+            assert_int_equal(mkdir(p, 0700), 0);
+    }
+    for (i = 0; i < 2000 && !failed; i++) {
+        id = ++x->max_id;
+        snprintf(url, sizeof(url), "http://a.test/%lld", (long long)id);
+        assert_int_equal(store_add_url(x->st, id, hash_of(id), url, 1, 0,
+                                       URL_STATE_QUEUED),
+                         0);
+        seen_add(x->s, hash_of(id), id);
+        assert_int_equal(store_commit(x->st), 0);
+        failed = seen_committed(x->s) != 0;
+    }
+    /* wait for the thread's verdict on the batch in hand */
+    while (!failed) {
+        usleep(10000);
+        failed = seen_committed(x->s) != 0;
+    }
+    assert_non_null(strstr(seen_errmsg(x->s), x->index));
+    for (i = 1; i <= x->max_id; i++) {
+        id = -1;
+        assert_int_equal(seen_find(x->s, hash_of(i), &id), 1);
+        assert_true(id == i);
+    }
+    close_seen(x, 0);
+    for (i = 1; i < 100; i++) {
+        snprintf(p, sizeof(p), "%s.%lld", x->index, (long long)i);
+        rmdir(p);
+    }
+    /* the next start adds what was not written */
+    open_seen(x);
     check_exact(x);
 }
 
@@ -448,6 +517,62 @@ seen_open_rebuilds_another_databases_file(void **state)
     check_exact(x);
 }
 
+/* Rows missing from the middle of the url table (ids with gaps): the
+ * rebuild takes the rows as they are. */
+static void
+seen_open_rebuilds_from_ids_with_gaps(void **state)
+{
+    struct fx *x = *state;
+    sqlite3 *db;
+    int64_t i, id;
+
+    open_seen(x);
+    add_urls(x, 1000);
+    close_seen(x, 1);
+    assert_int_equal(unlink(x->index), 0);
+    assert_int_equal(sqlite3_open(x->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DELETE FROM url WHERE id % 7 = 3",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    open_seen(x);
+    for (i = 1; i <= x->max_id; i++) {
+        id = -1;
+        assert_int_equal(seen_find(x->s, hash_of(i), &id), i % 7 != 3);
+        if (i % 7 != 3)
+            assert_true(id == i);
+    }
+}
+
+/* A manifest cut short at a line boundary lacks its "end" line. */
+static void
+seen_open_rebuilds_a_manifest_cut_short(void **state)
+{
+    struct fx *x = *state;
+    struct manifest m;
+
+    x->o.min_batch = 50; /* several runs */
+    open_seen(x);
+    add_urls(x, 1000);
+    close_seen(x, 1);
+    read_manifest(x, &m);
+    assert_true(m.runs >= 2);
+    assert_int_equal(truncate(x->index, 0), 0);
+    {
+        /* format, merged, next and the first run line only */
+        FILE *f = fopen(x->index, "w");
+
+        assert_non_null(f);
+        fprintf(f, "crawltop-seen 2\nmerged %lld %lld\nnext %llu\n"
+                   "run %llu 1 1\n",
+                (long long)m.merged_id, (long long)m.merged_hash,
+                m.gen[m.runs - 1] + 1, m.gen[0]);
+        fclose(f);
+    }
+    open_seen(x);
+    check_exact(x);
+}
+
 static void
 seen_open_fails_naming_the_file_when_it_cannot_be_made(void **state)
 {
@@ -483,6 +608,10 @@ main(void)
         T(seen_open_rebuilds_a_file_ahead_of_its_database),
         T(seen_open_rebuilds_another_databases_file),
         T(seen_open_fails_naming_the_file_when_it_cannot_be_made),
+        T(seen_stays_exact_while_the_filter_grows),
+        T(seen_keeps_answering_when_a_run_cannot_be_written),
+        T(seen_open_rebuilds_from_ids_with_gaps),
+        T(seen_open_rebuilds_a_manifest_cut_short),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -585,6 +585,30 @@ store_open_refuses_a_newer_schema_version(void **state)
                      0);
 }
 
+/* Two crawls writing one file would wait on each other's SQLite lock and
+ * rewrite each other's seen-set files: the second is refused at once,
+ * and may open it once the first has closed it. */
+static void
+store_open_refuses_a_database_in_use(void **state)
+{
+    struct fx *x = *state;
+    struct store *s2 = NULL;
+    char *cause = NULL;
+
+    open_store(x);
+    assert_int_equal(store_open(&s2, x->path, &cause), -1);
+    assert_null(s2);
+    assert_non_null(cause);
+    assert_non_null(strstr(cause, x->path));
+    assert_non_null(strstr(cause, "in use by another crawltop"));
+    free(cause);
+    store_free(x->s);
+    x->s = NULL;
+    cause = NULL;
+    assert_int_equal(store_open(&s2, x->path, &cause), 0);
+    store_free(s2);
+}
+
 /* version 1 (crawltop 0.1 before the seen-set index) keyed url rows by
  * hash: not read as version 2 */
 static void
@@ -698,6 +722,7 @@ main(void)
         T(store_open_refuses_a_file_that_is_not_a_database),
         T(store_open_refuses_a_newer_schema_version),
         T(store_open_refuses_an_older_schema_version),
+        T(store_open_refuses_a_database_in_use),
         T(store_errmsg_is_a_string),
     };
 
