@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,8 +79,8 @@ struct pgen {
     size_t n, n_cap;  /* entries, allocated */
     uint32_t *pos;    /* 1 + index into hash; 0: empty */
     size_t cap;       /* power of two, at least 4/3 of n */
-    unsigned shift;   /* home slot = hash >> shift: the table is nearly in
-                       * hash order, which the merge thread walks */
+    unsigned shift;   /* home slot: the top bits of mix(key, hash) */
+    uint64_t key;
 };
 
 /* A run file: n (hash, id) pairs in hash order. */
@@ -100,6 +101,9 @@ struct seen {
 
     /* engine thread only */
     struct store *store;
+    uint64_t key; /* random: where a hash lands in the tables below is
+                   * not known outside the process, so a hostile site
+                   * cannot pick URLs that all collide */
     uint64_t *bloom;
     uint64_t bloom_mask; /* 64-byte blocks - 1 */
     size_t keys;         /* hashes known (all are in the filter) */
@@ -163,20 +167,24 @@ table_free(void *p, size_t n)
         munmap(p, n);
 }
 
+/* Keyed mixing of a URL hash for table positions (use the top bits). */
 static uint64_t
-mix(int64_t hash)
+mix(uint64_t key, int64_t hash)
 {
-    return (uint64_t)hash * 0x9e3779b97f4a7c15ULL;
+    uint64_t x = ((uint64_t)hash ^ key) * 0x9e3779b97f4a7c15ULL;
+
+    return x ^ (x >> 31);
 }
 
 static struct pgen *
-pgen_new(size_t n_cap)
+pgen_new(size_t n_cap, uint64_t key)
 {
     struct pgen *g = xcalloc(1, sizeof(*g));
 
     g->n_cap = n_cap;
+    g->key = key;
     g->hash = xmalloc(n_cap * sizeof(*g->hash));
-    for (g->cap = 1024, g->shift = 63 - 10; g->cap * 3 < n_cap * 4;
+    for (g->cap = 1024, g->shift = 64 - 10; g->cap * 3 < n_cap * 4;
          g->cap *= 2)
         g->shift--;
     g->pos = table_alloc(g->cap * sizeof(*g->pos));
@@ -193,12 +201,10 @@ pgen_free(struct pgen *g)
     }
 }
 
-/* The top bits of the hash (url_hash() is a 63-bit MurmurHash3 finaliser
- * output, evenly spread): slots follow hash order. */
 static size_t
 pgen_home(const struct pgen *g, int64_t hash)
 {
-    return (size_t)((uint64_t)hash >> g->shift) & (g->cap - 1);
+    return (size_t)(mix(g->key, hash) >> g->shift);
 }
 
 static bool
@@ -254,10 +260,12 @@ pgen_put(struct pgen *g, int64_t hash, int64_t id)
 static uint64_t *
 bloom_block(const struct seen *s, int64_t hash, uint64_t *bits)
 {
-    uint64_t x = (uint64_t)hash;
+    uint64_t x = mix(s->key, hash);
 
-    *bits = (x >> 20 | x << 44) * 0x9e3779b97f4a7c15ULL;
-    return &s->bloom[(x & s->bloom_mask) * 8];
+    /* the block from the top 32 bits (scaled, any number of blocks), the
+     * bit positions from a second mix */
+    *bits = (x ^ (x >> 29)) * 0xbf58476d1ce4e5b9ULL;
+    return &s->bloom[((x >> 32) * (s->bloom_mask + 1) >> 32) * 8];
 }
 
 static void
@@ -291,7 +299,7 @@ bloom_maybe(const struct seen *s, int64_t hash)
 static struct slot *
 cache_slot(struct seen *s, int64_t hash)
 {
-    return &s->cache[mix(hash) >> s->cache_shift];
+    return &s->cache[mix(s->key, hash) >> s->cache_shift];
 }
 
 /* --- run files ------------------------------------------------------------- */
@@ -686,8 +694,7 @@ cmp_pair(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Write a pending batch as a run. Its table is in hash order but for a
- * few entries of each cluster: sorting the copy is nearly a single pass. */
+/* Write a pending batch as a run: its pairs, sorted. */
 static int
 merge_batch(struct seen *s, const struct pgen *g)
 {
@@ -698,13 +705,10 @@ merge_batch(struct seen *s, const struct pgen *g)
     if (g->n == 0)
         return 0;
     v = xmalloc(g->n * sizeof(*v));
-    for (i = 0; i < g->cap; i++)
-        if (g->pos[i] != 0) {
-            size_t k = g->pos[i] - 1;
-
-            v[n].hash = g->hash[k];
-            v[n++].id = g->lo + (int64_t)k;
-        }
+    for (i = 0; i < g->n; i++, n++) {
+        v[i].hash = g->hash[i];
+        v[i].id = g->lo + (int64_t)i;
+    }
     qsort(v, n, sizeof(*v), cmp_pair);
     rc = add_run(s, v, n, g->lo + (int64_t)g->n - 1, g->hash[g->n - 1]);
     free(v);
@@ -1089,7 +1093,10 @@ seen_open(struct seen **out, const char *db_path, struct store *store,
     s->path = xasprintf("%s-seen", db_path);
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cond, NULL);
-    s->active = pgen_new(4096);
+    if (getrandom(&s->key, sizeof(s->key), 0) != (ssize_t)sizeof(s->key))
+        s->key = (uint64_t)now_ms() * 0x9e3779b97f4a7c15ULL ^
+                 (uint64_t)getpid() ^ (uint64_t)(uintptr_t)s;
+    s->active = pgen_new(4096, s->key);
 
     s->store = store;
     pthread_mutex_init(&s->runs_lock, NULL);
@@ -1157,7 +1164,7 @@ seen_prefetch(const struct seen *s, int64_t hash)
 {
     uint64_t bits;
 
-    __builtin_prefetch(&s->cache[mix(hash) >> s->cache_shift]);
+    __builtin_prefetch(&s->cache[mix(s->key, hash) >> s->cache_shift]);
     __builtin_prefetch(bloom_block(s, hash, &bits));
     __builtin_prefetch(&s->active->pos[pgen_home(s->active, hash)]);
 }
@@ -1238,7 +1245,7 @@ static void
 hand_over(struct seen *s)
 {
     s->handed = s->active;
-    s->active = pgen_new(s->handed->n_cap);
+    s->active = pgen_new(s->handed->n_cap, s->key);
     pthread_mutex_lock(&s->lock);
     s->job = s->handed;
     pthread_cond_broadcast(&s->cond);
