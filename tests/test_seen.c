@@ -22,6 +22,7 @@
 
 #include "seen.h"
 #include "store.h"
+#include "tmpdir.h"
 #include "util.h"
 
 struct fx {
@@ -58,24 +59,10 @@ static int
 teardown(void **state)
 {
     struct fx *x = *state;
-    DIR *d;
-    struct dirent *de;
 
     seen_free(x->s, 0);
     store_free(x->st);
-    d = opendir(x->dir);
-    if (d != NULL) {
-        while ((de = readdir(d)) != NULL) {
-            char p[512];
-
-            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                continue;
-            snprintf(p, sizeof(p), "%s/%s", x->dir, de->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(x->dir);
+    tmpdir_remove(x->dir);
     free(x);
     return 0;
 }

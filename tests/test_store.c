@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "tmpdir.h"
 #include "util.h"
 
 struct fx {
@@ -43,25 +44,11 @@ static int
 teardown(void **state)
 {
     struct fx *x = *state;
-    DIR *d;
-    struct dirent *de;
 
     if (x->rd != NULL)
         sqlite3_close(x->rd);
     store_free(x->s);
-    d = opendir(x->dir);
-    if (d != NULL) {
-        while ((de = readdir(d)) != NULL) {
-            char p[512];
-
-            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                continue;
-            snprintf(p, sizeof(p), "%s/%s", x->dir, de->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(x->dir);
+    tmpdir_remove(x->dir);
     free(x);
     return 0;
 }
@@ -556,33 +543,38 @@ store_open_refuses_a_file_that_is_not_a_database(void **state)
     assert_memory_equal(junk, "this is not a database", 22);
 }
 
+/* A file of schema `version` is refused, naming the file and `word`, and
+ * left as it was. */
 static void
-store_open_refuses_a_newer_schema_version(void **state)
+refuses_schema_version(struct fx *x, int version, const char *word)
 {
-    struct fx *x = *state;
     struct store *s = NULL;
     sqlite3 *db;
-    char *cause = NULL;
+    char sql[80], *cause = NULL;
 
+    snprintf(sql, sizeof(sql), "CREATE TABLE t(x); PRAGMA user_version = %d",
+             version);
     assert_int_equal(sqlite3_open(x->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "CREATE TABLE t(x); "
-                                  "PRAGMA user_version = 99",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(store_open(&s, x->path, &cause), -1);
     assert_null(s);
     assert_non_null(cause);
     assert_non_null(strstr(cause, x->path));
-    assert_non_null(strstr(cause, "99"));
+    assert_non_null(strstr(cause, word));
     free(cause);
     /* nothing was created in it */
     open_reader(x);
-    assert_int_equal(q_int(x->rd, "PRAGMA user_version"), 99);
+    assert_int_equal(q_int(x->rd, "PRAGMA user_version"), version);
     assert_int_equal(q_int(x->rd, "SELECT count(*) FROM sqlite_master "
                                   "WHERE name IN ('url', 'pages')"),
                      0);
+}
+
+static void
+store_open_refuses_a_newer_schema_version(void **state)
+{
+    refuses_schema_version(*state, 99, "99");
 }
 
 /* Two crawls writing one file would wait on each other's SQLite lock and
@@ -614,30 +606,7 @@ store_open_refuses_a_database_in_use(void **state)
 static void
 store_open_refuses_an_older_schema_version(void **state)
 {
-    struct fx *x = *state;
-    struct store *s = NULL;
-    sqlite3 *db;
-    char *cause = NULL;
-
-    assert_int_equal(sqlite3_open(x->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "CREATE TABLE t(x); "
-                                  "PRAGMA user_version = 1",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
-    assert_int_equal(store_open(&s, x->path, &cause), -1);
-    assert_null(s);
-    assert_non_null(cause);
-    assert_non_null(strstr(cause, x->path));
-    assert_non_null(strstr(cause, "older"));
-    free(cause);
-    /* nothing was created in it */
-    open_reader(x);
-    assert_int_equal(q_int(x->rd, "PRAGMA user_version"), 1);
-    assert_int_equal(q_int(x->rd, "SELECT count(*) FROM sqlite_master "
-                                  "WHERE name IN ('url', 'pages')"),
-                     0);
+    refuses_schema_version(*state, 1, "older");
 }
 
 static void
