@@ -125,7 +125,6 @@ struct seen {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     struct pgen *job;  /* lock: batch to merge, NULL when idle */
-    bool job_done;     /* lock: the last job is committed (or failed) */
     bool stop;         /* lock: the thread should end */
     char *merge_err;   /* lock: first failure of the merge thread */
     int64_t merged_id; /* lock: ids up to this are in the runs */
@@ -748,12 +747,12 @@ gen_listed(const struct seen *s, uint64_t gen)
 }
 
 /* Remove the run files the list does not name (left by a crash between a
- * run and its manifest, or by a rebuild), and with `all` the manifest and
- * the leftovers of the SQLite index of format 1 too. */
+ * run and its manifest, or by a rebuild), a manifest's temporary file,
+ * and with `all` the manifest too. */
 static void
 remove_files(struct seen *s, bool all)
 {
-    static const char *const sfx[] = {"", ".tmp", "-wal", "-shm"};
+    static const char *const sfx[] = {"", ".tmp"};
     char *dir = xasprintf("%s", s->path), *base = strrchr(dir, '/');
     const char *name = base ? base + 1 : dir;
     size_t i, len = strlen(name);
@@ -903,6 +902,7 @@ struct catch_up {
     struct seen *s;
     struct pair *v;
     size_t n;
+    int64_t last_id; /* the newest row seen */
     int rc;
 };
 
@@ -932,28 +932,8 @@ catch_up_row(void *arg, int64_t id, int64_t hash)
     }
     c->v[c->n].hash = hash;
     c->v[c->n++].id = id;
+    c->last_id = id;
     return 0;
-}
-
-/* The merged id and hash the manifest records (after seen_open()'s
- * catch-up: every url row). */
-static int
-load_state(struct seen *s, int64_t *id, int64_t *hash)
-{
-    FILE *f = fopen(s->path, "re");
-    char line[160];
-    int rc = -1;
-
-    if (f != NULL) {
-        if (fgets(line, sizeof(line), f) != NULL &&
-            fgets(line, sizeof(line), f) != NULL &&
-            sscanf(line, "merged %" SCNd64 " %" SCNd64, id, hash) == 2)
-            rc = 0;
-        fclose(f);
-    }
-    if (rc != 0)
-        set_err(s, &s->err, "cannot read");
-    return rc;
 }
 
 /* --- filter and cache sizes ---------------------------------------------- */
@@ -1082,8 +1062,7 @@ merge_main(void *arg)
         if (merge_batch(s, g) != 0)
             err = xasprintf("%s", s->werr ? s->werr : "cannot write");
         pthread_mutex_lock(&s->lock);
-        s->job = NULL;
-        s->job_done = true;
+        s->job = NULL; /* done (or failed): the engine may take it back */
         if (err != NULL && s->merge_err == NULL)
             s->merge_err = err;
         else
@@ -1128,7 +1107,8 @@ seen_open(struct seen **out, const char *db_path, struct store *store,
         merged = 0;
     }
     if (rc >= 0) {
-        struct catch_up c = {s, xmalloc(o->min_batch * sizeof(*c.v)), 0, 0};
+        struct catch_up c = {s, xmalloc(o->min_batch * sizeof(*c.v)), 0,
+                             merged, 0};
 
         if (store_scan_hashes(store, merged, catch_up_row, &c) != 0 &&
             c.rc == 0) {
@@ -1141,6 +1121,7 @@ seen_open(struct seen **out, const char *db_path, struct store *store,
             write_manifest(s, NULL, 0, 0, 0) != 0)
             c.rc = -1;
         free(c.v);
+        s->merged_id = c.last_id; /* every url row is in the runs now */
         rc = c.rc;
     } else {
         set_err(s, &s->werr, "cannot read the url table");
@@ -1150,12 +1131,6 @@ seen_open(struct seen **out, const char *db_path, struct store *store,
         s->err = s->werr;
         s->werr = NULL;
         goto fail;
-    }
-    {
-        int64_t h;
-
-        if (load_state(s, &s->merged_id, &h) != 0)
-            goto fail;
     }
     for (i = 0; i < s->n_runs; i++)
         s->keys += s->runs[i]->n;
@@ -1246,8 +1221,7 @@ collect(struct seen *s, bool wait)
     pthread_mutex_lock(&s->lock);
     while (wait && s->job != NULL) /* being written */
         pthread_cond_wait(&s->cond, &s->lock);
-    done = s->job_done;
-    s->job_done = false;
+    done = s->handed != NULL && s->job == NULL;
     if (s->merge_err != NULL && s->err == NULL)
         s->err = xasprintf("%s", s->merge_err);
     pthread_mutex_unlock(&s->lock);

@@ -170,8 +170,7 @@ create_new(const char *path, char **cause)
          * crawl: SQLite would replay its frames into the new file (and the
          * seen-set's manifest would be found not to match, then rebuilt
          * with its runs) */
-        static const char *const sfx[] = {"-wal", "-shm", "-seen",
-                                          "-seen-wal", "-seen-shm"};
+        static const char *const sfx[] = {"-wal", "-shm", "-seen"};
         size_t i;
 
         for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
