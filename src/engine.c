@@ -41,8 +41,6 @@
 #define ENGINE_COMMIT_PAGES 4000 /* or this many pages, whichever first */
 #define ENGINE_PREFETCH 4        /* links looked ahead in the seen-set */
 #define ENGINE_PUBLISH_MS 100    /* stats refresh for the ui */
-/* Slots of the direct-mapped cache of known URL ids in front of the url
- * table (8 bytes each); a miss costs one INSERT OR IGNORE. */
 #define ROBOTS_TTL_MS (24 * 3600 * 1000LL) /* RFC 9309: cache up to 24 h */
 #define ROBOTS_RETRY_MAX_MS (3600 * 1000LL) /* unreachable: retry at most hourly */
 
@@ -225,7 +223,7 @@ push_url(struct engine *e, const char *host_key, const char *url, int64_t id,
     char addr[64];
 
     frontier_push(e->fr, host_key, url, id, referrer, depth);
-    if (frontier_host_count(e->fr) != hosts &&
+    if (e->thr.per_ip > 0 && frontier_host_count(e->fr) != hosts &&
         resolve_addr(e->cfg, host_key, addr, sizeof(addr)))
         frontier_host_set_ip(e->fr, frontier_host_find(e->fr, host_key),
                              addr);
@@ -718,7 +716,7 @@ skip_unreachable(void *arg, struct frontier_entry *fe)
 {
     struct engine *e = arg;
 
-    record_skip(e, fe->host, fe->id, "robots: robots.txt unreachable");
+    record_robots_skip(e, fe->host, fe->id); /* the host is given up */
     frontier_entry_free(fe);
 }
 

@@ -336,7 +336,9 @@ frontier_host_set_ip(struct frontier *f, struct frontier_host *h,
     struct frontier_ip *b = NULL;
     size_t i;
 
-    if (h->ip != NULL || ip == NULL || *ip == '\0')
+    /* addresses matter only to --per-ip: without it, no bookkeeping
+     * (a linear search of the addresses per new host) */
+    if (f->t->per_ip == 0 || h->ip != NULL || ip == NULL || *ip == '\0')
         return;
     for (i = 0; i < f->n_ips && b == NULL; i++)
         if (strcmp(f->ips[i]->addr, ip) == 0)
@@ -356,8 +358,7 @@ frontier_host_set_ip(struct frontier *f, struct frontier_host *h,
     }
     b->hosts[b->n++] = h;
     h->ip = b;
-    if (f->t->per_ip > 0)
-        throttle_join_bucket(&h->pol, &b->b);
+    throttle_join_bucket(&h->pol, &b->b);
     fix_host(f, h);
 }
 
