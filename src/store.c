@@ -123,19 +123,30 @@ exec(struct store *s, const char *sql)
     return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* Run a one-row query of n integer columns into v; -1 on error. */
+static int
+query_row(struct store *s, const char *sql, int64_t *v, int n)
+{
+    sqlite3_stmt *st;
+    int i, rc = -1;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_count(st) == n) {
+        for (i = 0; i < n; i++)
+            v[i] = sqlite3_column_int64(st, i);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int
 user_version(struct store *s)
 {
-    sqlite3_stmt *st;
-    int v = -1;
+    int64_t v;
 
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
-        SQLITE_OK)
-        return -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
+    return query_row(s, "PRAGMA user_version", &v, 1) == 0 ? (int)v : -1;
 }
 
 /* Create the database at path complete or not at all: build it under a
@@ -167,10 +178,9 @@ create_new(const char *path, char **cause)
     db = NULL;
     {
         /* a -wal or -shm without its database is an orphan of a deleted
-         * crawl: SQLite would replay its frames into the new file (and the
-         * seen-set's manifest would be found not to match, then rebuilt
-         * with its runs) */
-        static const char *const sfx[] = {"-wal", "-shm", "-seen"};
+         * crawl: SQLite would replay its frames into the new file (the
+         * seen-set finds its own files not matching, and rebuilds them) */
+        static const char *const sfx[] = {"-wal", "-shm"};
         size_t i;
 
         for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
@@ -469,39 +479,6 @@ store_url_hash(struct store *s, int64_t id, int64_t *hash)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* One integer from a query with no parameters; -1 on error. */
-static int64_t
-query_int(struct store *s, const char *sql)
-{
-    sqlite3_stmt *st;
-    int64_t v = -1;
-
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-/* Run a one-row query of n integer columns into v; -1 on error. */
-static int
-query_row(struct store *s, const char *sql, int64_t *v, int n)
-{
-    sqlite3_stmt *st;
-    int i, rc = -1;
-
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_count(st) == n) {
-        for (i = 0; i < n; i++)
-            v[i] = sqlite3_column_int64(st, i);
-        rc = 0;
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int
 store_resume_info(struct store *s, struct store_resume *out)
 {
@@ -529,8 +506,8 @@ store_resume_info(struct store *s, struct store_resume *out)
     out->fetched = f[1];
     out->errors = f[2];
     memcpy(out->status, f + 3, sizeof(out->status));
-    out->links = query_int(s, "SELECT coalesce(max(rowid), 0) FROM link");
-    return out->links < 0 ? -1 : 0;
+    return query_row(s, "SELECT coalesce(max(rowid), 0) FROM link",
+                     &out->links, 1);
 }
 
 int
