@@ -354,9 +354,6 @@ decode_ref(const char *in, size_t len, bool in_attr, char u[4], size_t *ulen)
     return 1 + blen;
 }
 
-/* Attribute-value decoding: references decoded, NUL bytes become U+FFFD
- * (as browsers do), so out never holds an early NUL. Stops before a
- * character that would not fit. */
 /* The next character of in[0..len) (len > 0), decoded: a character
  * reference (attribute rules when attr), a NUL as U+FFFD, else the byte
  * itself. Sets *src (u or a constant) and *ulen; returns bytes consumed. */
@@ -381,6 +378,9 @@ next_char(const char *in, size_t len, bool attr, char u[4], const char **src,
     return 1;
 }
 
+/* Attribute-value decoding: references decoded, NUL bytes become U+FFFD
+ * (as browsers do), so out never holds an early NUL. Stops before a
+ * character that would not fit. */
 size_t
 extract_decode_entities(const char *in, size_t len, char *out, size_t outsz)
 {
